@@ -1,0 +1,78 @@
+"""How tests pick their infrastructure (DESIGN §7)."""
+
+import pytest
+
+from infra.choice import (
+    EXPLICIT_VARIABLES,
+    IncompleteExplicitInfrastructure,
+    InfraChoice,
+    choose_infrastructure,
+)
+
+pytestmark = pytest.mark.unit
+
+EXPLICIT_ENV = {name: f"value-of-{name.lower()}" for name in EXPLICIT_VARIABLES}
+
+
+class DockerProbe:
+    """Stands in for `docker_engine_answers` and counts how often it was asked."""
+
+    def __init__(self, answer: bool) -> None:
+        self.answer = answer
+        self.asked = 0
+
+    def __call__(self) -> bool:
+        self.asked += 1
+        return self.answer
+
+
+def test_explicit_urls_win_even_when_docker_answers() -> None:
+    probe = DockerProbe(True)
+    assert choose_infrastructure(EXPLICIT_ENV, probe) is InfraChoice.EXPLICIT
+    assert probe.asked == 0, "the engine is not even asked when URLs are given"
+
+
+def test_containers_when_docker_answers_and_no_urls_are_given() -> None:
+    assert choose_infrastructure({}, DockerProbe(True)) is InfraChoice.CONTAINERS
+
+
+def test_local_processes_when_no_urls_and_no_docker() -> None:
+    assert choose_infrastructure({}, DockerProbe(False)) is InfraChoice.LOCAL_PROCESSES
+
+
+def test_unrelated_variables_do_not_count_as_explicit() -> None:
+    env = {"PATH": "/usr/bin", "SMTP_HOST": "127.0.0.1", "ADMIN_TOKEN": "x"}
+    assert choose_infrastructure(env, DockerProbe(False)) is InfraChoice.LOCAL_PROCESSES
+
+
+def test_empty_values_count_as_unset() -> None:
+    env = dict.fromkeys(EXPLICIT_VARIABLES, "  ")
+    assert choose_infrastructure(env, DockerProbe(False)) is InfraChoice.LOCAL_PROCESSES
+
+
+def test_explicit_needs_kafka_the_admin_database_and_every_service_role() -> None:
+    assert EXPLICIT_VARIABLES == (
+        "KAFKA_BOOTSTRAP_SERVERS",
+        "DATABASE_URL",
+        "INTAKE_DATABASE_URL",
+        "SCORING_DATABASE_URL",
+        "GRANT_DATABASE_URL",
+        "NOTIFICATION_DATABASE_URL",
+    )
+
+
+def test_only_kafka_given_is_refused_naming_every_missing_variable() -> None:
+    probe = DockerProbe(True)
+    with pytest.raises(IncompleteExplicitInfrastructure) as refused:
+        choose_infrastructure({"KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:9092"}, probe)
+    assert refused.value.missing == list(EXPLICIT_VARIABLES[1:])
+    assert "DATABASE_URL" in str(refused.value)
+    assert probe.asked == 0
+
+
+@pytest.mark.parametrize("left_out", EXPLICIT_VARIABLES)
+def test_any_single_missing_variable_is_named(left_out: str) -> None:
+    env = {name: value for name, value in EXPLICIT_ENV.items() if name != left_out}
+    with pytest.raises(IncompleteExplicitInfrastructure, match=left_out) as refused:
+        choose_infrastructure(env, DockerProbe(False))
+    assert refused.value.missing == [left_out]
