@@ -1,0 +1,210 @@
+"""Payload models of every public event (DESIGN §2), in one place so producers and consumers
+cannot drift. Consumers ignore fields they do not read; fields are added, never renamed."""
+
+from typing import ClassVar, Literal
+from uuid import UUID
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from shared import topics
+
+AthleteStatus = Literal[
+    "current_olympian", "former_olympian", "current_paralympian", "former_paralympian"
+]
+Language = Literal["en", "fr", "de"]
+
+
+class EventPayload(BaseModel):
+    """Base of every payload: the CloudEvents `type` and the topic it travels on."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    event_type: ClassVar[str]
+    topic: ClassVar[str]
+
+
+class ApplicationReceived(EventPayload):
+    event_type = "accelerator.application.received.v1"
+    topic = topics.APPLICATIONS
+
+    application_id: UUID
+    edition_id: str
+    applicant_id: str = Field(description="Athlete365 id; no name or e-mail on this topic.")
+    country: str = Field(description="IOC NOC code.", examples=["FRA"])
+    sport: str
+    athlete_status: AthleteStatus
+    submitted_at: AwareDatetime
+
+
+class ApplicationScreened(EventPayload):
+    event_type = "accelerator.application.screened.v1"
+    topic = topics.APPLICATIONS
+
+    application_id: UUID
+    eligible: bool
+    reasons: list[str] = Field(description="Reason codes; empty when eligible.")
+
+
+class ApplicationWithdrawn(EventPayload):
+    event_type = "accelerator.application.withdrawn.v1"
+    topic = topics.APPLICATIONS
+
+    application_id: UUID
+
+
+class ContactUpdated(EventPayload):
+    """The only payload with personal data; it travels on the compacted contacts topic."""
+
+    event_type = "accelerator.contact.updated.v1"
+    topic = topics.CONTACTS
+
+    applicant_id: str
+    full_name: str
+    email: str
+    language: Language
+
+
+class TrainingEnrolled(EventPayload):
+    event_type = "accelerator.training.enrolled.v1"
+    topic = topics.TRAINING
+
+    application_id: UUID
+    edition_id: str
+    modules: list[str]
+
+
+class TrainingModuleCompleted(EventPayload):
+    event_type = "accelerator.training.module_completed.v1"
+    topic = topics.TRAINING
+
+    application_id: UUID
+    module: str
+    completed_at: AwareDatetime
+
+
+class ApplicationScored(EventPayload):
+    event_type = "accelerator.application.scored.v1"
+    topic = topics.SCORES
+
+    application_id: UUID
+    total: float = Field(ge=0, le=100)
+    breakdown: dict[str, float] = Field(description="Criterion name to points.")
+    rubric_version: int
+
+
+class EditionOpened(EventPayload):
+    event_type = "accelerator.edition.opened.v1"
+    topic = topics.EDITIONS
+
+    edition_id: str
+    name: str
+    opens_at: AwareDatetime
+    closes_at: AwareDatetime
+    grant_capacity: int
+    package_value_cents: int
+    currency: str = "USD"
+
+
+class EditionClosed(EventPayload):
+    event_type = "accelerator.edition.closed.v1"
+    topic = topics.EDITIONS
+
+    edition_id: str
+    closed_at: AwareDatetime
+
+
+class GrantOffered(EventPayload):
+    event_type = "accelerator.grant.offered.v1"
+    topic = topics.GRANTS
+
+    application_id: UUID
+    edition_id: str
+    offer_id: UUID
+    amount_cents: int = Field(ge=0)
+    currency: str = Field(examples=["USD"])
+    components: list[str]
+    rank: int = Field(ge=1)
+    expires_at: AwareDatetime
+
+
+class _OfferOutcome(EventPayload):
+    application_id: UUID
+    edition_id: str
+    offer_id: UUID
+
+
+class GrantAccepted(_OfferOutcome):
+    event_type = "accelerator.grant.accepted.v1"
+    topic = topics.GRANTS
+
+
+class GrantDeclined(_OfferOutcome):
+    event_type = "accelerator.grant.declined.v1"
+    topic = topics.GRANTS
+
+
+class GrantExpired(_OfferOutcome):
+    event_type = "accelerator.grant.expired.v1"
+    topic = topics.GRANTS
+
+
+class ApplicationWaitlisted(EventPayload):
+    event_type = "accelerator.application.waitlisted.v1"
+    topic = topics.GRANTS
+
+    application_id: UUID
+    edition_id: str
+    rank: int = Field(ge=1)
+
+
+class ApplicationNotSelected(EventPayload):
+    event_type = "accelerator.application.not_selected.v1"
+    topic = topics.GRANTS
+
+    application_id: UUID
+    edition_id: str
+
+
+class NotificationSent(EventPayload):
+    event_type = "accelerator.notification.sent.v1"
+    topic = topics.NOTIFICATIONS
+
+    notification_id: UUID
+    cause_event_id: UUID
+    template: str
+    language: Language
+
+
+class NotificationFailed(EventPayload):
+    event_type = "accelerator.notification.failed.v1"
+    topic = topics.NOTIFICATIONS
+
+    notification_id: UUID
+    cause_event_id: UUID
+    template: str
+    language: Language
+    reason: str = Field(description="Why delivery failed; never the address.")
+
+
+PAYLOAD_TYPES: dict[str, type[EventPayload]] = {
+    model.event_type: model
+    for model in (
+        ApplicationReceived,
+        ApplicationScreened,
+        ApplicationWithdrawn,
+        ContactUpdated,
+        TrainingEnrolled,
+        TrainingModuleCompleted,
+        ApplicationScored,
+        EditionOpened,
+        EditionClosed,
+        GrantOffered,
+        GrantAccepted,
+        GrantDeclined,
+        GrantExpired,
+        ApplicationWaitlisted,
+        ApplicationNotSelected,
+        NotificationSent,
+        NotificationFailed,
+    )
+}
