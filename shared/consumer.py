@@ -1,0 +1,159 @@
+"""Effectively-once handling of a consumed batch: inbox, one transaction, then the offsets.
+
+The caller commits the returned offsets only after `process` returns, so a crash anywhere
+before that redelivers the batch, and the inbox turns the redelivery into a no-op.
+"""
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+from uuid import UUID
+
+import asyncpg
+from aiokafka import AIOKafkaProducer, TopicPartition
+
+from shared import metrics
+from shared.db import Connection
+from shared.dlq import DeadLetterQueue
+from shared.events.envelope import CloudEvent, MalformedEvent
+from shared.failpoints import crash_point
+from shared.logs import get_logger
+from shared.retry import Backoff, is_transient
+
+log = get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One consumed event, with where it came from."""
+
+    event: CloudEvent
+    record: Any
+
+
+Handler = Callable[[Connection, Sequence[Delivery]], Awaitable[None]]
+
+
+class Connections(Protocol):
+    @property
+    def pool(self) -> asyncpg.Pool: ...
+    @property
+    def producer(self) -> AIOKafkaProducer: ...
+
+
+class StillUnavailable(Exception):
+    """Infrastructure stayed down through every retry; the batch must be consumed again later."""
+
+
+class _PoisonBatch(Exception):
+    pass
+
+
+_INBOX_INSERT = """
+INSERT INTO inbox (event_id, event_type, topic, kafka_partition, kafka_offset)
+SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::bigint[])
+ON CONFLICT (event_id) DO NOTHING
+RETURNING event_id
+"""
+
+
+class BatchConsumer:
+    def __init__(
+        self,
+        *,
+        service: str,
+        group_id: str,
+        connections: Connections,
+        handler: Handler,
+        backoff: Backoff,
+    ) -> None:
+        self._service = service
+        self._group_id = group_id
+        self._connections = connections
+        self._handler = handler
+        self._backoff = backoff
+
+    async def process(self, records: Sequence[Any]) -> dict[TopicPartition, int]:
+        """Handle the batch; returns the offsets that are now safe to commit."""
+        dead_letters = DeadLetterQueue(
+            producer=self._connections.producer, service=self._service, group_id=self._group_id
+        )
+        deliveries: list[Delivery] = []
+        for record in records:
+            try:
+                deliveries.append(Delivery(CloudEvent.from_bytes(record.value), record))
+            except MalformedEvent as exc:
+                await dead_letters.send(record, reason=str(exc))
+        if deliveries:
+            with metrics.HANDLER_SECONDS.labels(self._service).time():
+                try:
+                    await self._apply_retrying(deliveries)
+                except _PoisonBatch:
+                    # Something in the batch cannot be handled: isolate it one by one, so
+                    # only the culprit is dead-lettered and the rest go through.
+                    for delivery in deliveries:
+                        try:
+                            await self._apply_retrying([delivery])
+                        except _PoisonBatch as exc:
+                            cause = exc.__cause__ or exc
+                            await dead_letters.send(
+                                delivery.record, reason=repr(cause), error=cause
+                            )
+        return next_offsets(records)
+
+    async def _apply_retrying(self, deliveries: Sequence[Delivery]) -> None:
+        # A permanent failure of a lone message still gets a few quick tries: some errors
+        # only look permanent (a unique violation racing another replica, say).
+        permanent_tries = 1 if len(deliveries) > 1 else 3
+        transient_failures = permanent_failures = 0
+        while True:
+            try:
+                await self._apply(deliveries)
+                return
+            except Exception as exc:
+                if is_transient(exc):
+                    transient_failures += 1
+                    if transient_failures >= self._backoff.attempts:
+                        raise StillUnavailable(repr(exc)) from exc
+                    log.warning("batch failed transiently; retrying", error=repr(exc))
+                    await self._backoff.sleep(transient_failures)
+                else:
+                    permanent_failures += 1
+                    if permanent_failures >= permanent_tries:
+                        raise _PoisonBatch() from exc
+                    await Backoff(base_s=0.05, max_s=0.5).sleep(permanent_failures)
+
+    async def _apply(self, deliveries: Sequence[Delivery]) -> None:
+        unique: dict[UUID, Delivery] = {}
+        for d in deliveries:
+            unique.setdefault(d.event.id, d)
+        batch = list(unique.values())
+        async with self._connections.pool.acquire() as conn, conn.transaction():
+            fresh_ids = {
+                row["event_id"]
+                for row in await conn.fetch(
+                    _INBOX_INSERT,
+                    [d.event.id for d in batch],
+                    [d.event.type for d in batch],
+                    [d.record.topic for d in batch],
+                    [d.record.partition for d in batch],
+                    [d.record.offset for d in batch],
+                )
+            }
+            fresh = [d for d in batch if d.event.id in fresh_ids]
+            if fresh:
+                await self._handler(conn, fresh)
+            crash_point("consumer_before_db_commit")
+        crash_point("consumer_after_db_commit")
+        metrics.EVENTS_DUPLICATE.labels(self._service).inc(len(deliveries) - len(fresh))
+        for d in fresh:
+            metrics.EVENTS_CONSUMED.labels(self._service, d.event.type).inc()
+
+
+def next_offsets(records: Sequence[Any]) -> dict[TopicPartition, int]:
+    """Per partition, the offset after the last record: what Kafka's commit expects."""
+    offsets: dict[TopicPartition, int] = {}
+    for record in records:
+        tp = TopicPartition(record.topic, record.partition)
+        offsets[tp] = max(offsets.get(tp, 0), record.offset + 1)
+    return offsets
