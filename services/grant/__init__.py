@@ -1,0 +1,1 @@
+"""Closes editions, offers packages within budget, handles answers, expiry and the waitlist."""

@@ -1,0 +1,13 @@
+"""Composition root of the grant service: the one place its parts are wired together."""
+
+from fastapi import FastAPI
+
+from shared.runtime import ServiceRuntime
+from shared.settings import ServiceSettings
+
+
+def build_app(settings: ServiceSettings) -> FastAPI:
+    runtime = ServiceRuntime(
+        service="grant", settings=settings, migrations_package="services.grant.migrations"
+    )
+    return runtime.create_app()

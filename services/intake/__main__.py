@@ -1,0 +1,4 @@
+from services.intake.bootstrap import build_app
+from shared.serve import serve
+
+serve(build_app)

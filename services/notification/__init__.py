@@ -1,0 +1,1 @@
+"""E-mails athletes in their language, exactly once per event."""

@@ -1,0 +1,1 @@
+"""Scores each application with the edition's versioned rubric and reviewer scores."""

@@ -1,0 +1,19 @@
+"""Runs a service's ASGI app under uvicorn, which turns SIGTERM into a drained shutdown."""
+
+from collections.abc import Callable
+
+import uvicorn
+from fastapi import FastAPI
+
+from shared.settings import ServiceSettings
+
+
+def serve(build_app: Callable[[ServiceSettings], FastAPI]) -> None:
+    settings = ServiceSettings()
+    uvicorn.run(
+        build_app(settings),
+        host=settings.http_host,
+        port=settings.http_port,
+        log_config=None,  # keep the JSON, redacting log setup of shared.logs
+        timeout_graceful_shutdown=20,
+    )
