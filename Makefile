@@ -3,7 +3,7 @@
 PY := .venv/bin/python
 RUN_DIR ?= .run
 
-.PHONY: .venv up down purge status
+.PHONY: .venv up down purge status lint test bench
 
 # Reinstall only when the dependencies changed, not on every target.
 .venv/.installed: pyproject.toml
@@ -24,3 +24,17 @@ purge: .venv/.installed
 
 status: .venv/.installed
 	$(PY) -m infra status --run-dir $(RUN_DIR)
+
+lint: .venv/.installed
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy shared services infra tests bench
+
+# Every tier; the tests start (and stop) their own Postgres, Kafka and SMTP sink unless
+# explicit URLs are given (see README).
+test: lint
+	$(PY) -m pytest
+
+# Needs a running stack (`make up`).
+bench: .venv/.installed
+	$(PY) -m bench.pipeline
