@@ -1,9 +1,12 @@
 """A throwaway PostgreSQL 15 cluster under the run folder, listening on 127.0.0.1 only."""
 
 import asyncio
+import hashlib
 import os
 import pwd
+import shutil
 import subprocess
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -20,12 +23,37 @@ _OWNER = "postgres"
 _MAX_SOCKET_DIR = 80
 
 
+def _owner_can_enter(path: Path) -> bool:
+    existing = path
+    while not existing.exists():
+        existing = existing.parent
+    probe = subprocess.run(
+        ["runuser", "-u", _OWNER, "--", "test", "-x", str(existing)], check=False
+    )
+    return probe.returncode == 0
+
+
+def cluster_home(run_dir: Path) -> Path:
+    """The run folder, unless (as root) the postgres OS user cannot reach it.
+
+    A checkout under a private folder (mktemp's 0700, /root) is out of that user's reach;
+    the cluster then lives in a folder of its own under the system temp dir, named after
+    the run folder so each run folder keeps its own cluster.
+    """
+    if os.geteuid() != 0 or _owner_can_enter(run_dir):
+        return run_dir / "pg"
+    digest = hashlib.sha256(str(run_dir).encode()).hexdigest()[:12]
+    return Path(tempfile.gettempdir()) / f"athlete-accelerator-pg-{digest}"
+
+
 class PostgresCluster:
     def __init__(self, run_dir: Path, port: int, admin_password: str) -> None:
-        self.home = run_dir / "pg"
+        self.home = cluster_home(run_dir)
+        self.relocated = not self.home.is_relative_to(run_dir)
         self.data = self.home / "data"
         self.socket_dir = self.home / "socket"
-        self.log = run_dir / "logs" / "postgres.log"
+        # pg_ctl writes the log as the postgres user, so it sits where that user can write.
+        self.log = (self.home if self.relocated else run_dir / "logs") / "postgres.log"
         self.server = PgServer(LOOPBACK, port, ADMIN_USER, admin_password)
 
     @property
@@ -129,6 +157,10 @@ class PostgresCluster:
                 f"the {_OWNER} OS user cannot reach {self.home}: every folder above it must "
                 "be searchable by others (chmod o+x); pytest's and /root's folders are not"
             )
+
+    def remove_relocated_home(self) -> None:
+        if self.relocated:
+            shutil.rmtree(self.home, ignore_errors=True)
 
     def stop(self) -> bool:
         if not self.is_running():

@@ -79,6 +79,7 @@ class LocalStack:
             if stop()
         ]
         if purge:
+            self.postgres.remove_relocated_home()
             shutil.rmtree(self.run_dir, ignore_errors=True)
         return stopped
 
