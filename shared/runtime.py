@@ -14,6 +14,7 @@ from faststream.kafka import KafkaBroker
 from shared import probes
 from shared.broker import ConsumerProgress, subscribe_batches
 from shared.consumer import BatchConsumer, Handler
+from shared.correlation import correlation_middleware
 from shared.db import create_pool, migrate
 from shared.logs import configure_logging, get_logger
 from shared.relay import OutboxRelay
@@ -134,6 +135,7 @@ class ServiceRuntime:
                 await self.stop()
 
         app = FastAPI(title=f"Athlete Accelerator {self.service}", lifespan=lifespan)
+        app.middleware("http")(correlation_middleware)
         app.include_router(probes.router(self))
         for router in routers:
             app.include_router(router)

@@ -1,15 +1,18 @@
 """Runs a service's ASGI app under uvicorn, which turns SIGTERM into a drained shutdown."""
 
 from collections.abc import Callable
+from typing import TypeVar
 
 import uvicorn
 from fastapi import FastAPI
 
 from shared.settings import ServiceSettings
 
+S = TypeVar("S", bound=ServiceSettings)
 
-def serve(build_app: Callable[[ServiceSettings], FastAPI]) -> None:
-    settings = ServiceSettings()
+
+def serve(build_app: Callable[[S], FastAPI], settings_type: type[S]) -> None:
+    settings = settings_type()
     uvicorn.run(
         build_app(settings),
         host=settings.http_host,

@@ -1,4 +1,5 @@
 from services.notification.bootstrap import build_app
 from shared.serve import serve
+from shared.settings import ServiceSettings
 
-serve(build_app)
+serve(build_app, ServiceSettings)

@@ -23,6 +23,21 @@ class EventPayload(BaseModel):
     topic: ClassVar[str]
 
 
+BusinessStage = Literal["idea", "prototype", "revenue", "growth"]
+
+
+class BusinessProfile(BaseModel):
+    """What scoring needs of the business, without free text that could carry personal data."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    sector: str
+    stage: BusinessStage
+    sourcing_needs: list[str]
+    target_markets: list[str] = Field(description="IOC NOC or ISO alpha-3 codes.")
+    pitch_word_count: int = Field(ge=0)
+
+
 class ApplicationReceived(EventPayload):
     event_type = "accelerator.application.received.v1"
     topic = topics.APPLICATIONS
@@ -34,6 +49,9 @@ class ApplicationReceived(EventPayload):
     sport: str
     athlete_status: AthleteStatus
     submitted_at: AwareDatetime
+    career_end_year: int | None = Field(default=None, description="None for current athletes.")
+    language: Language = "en"
+    business: BusinessProfile | None = None
 
 
 class ApplicationScreened(EventPayload):

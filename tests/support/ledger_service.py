@@ -55,4 +55,4 @@ def build_app(settings: ServiceSettings) -> FastAPI:
 
 
 if __name__ == "__main__":
-    serve(build_app)
+    serve(build_app, ServiceSettings)
