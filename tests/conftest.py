@@ -29,7 +29,8 @@ def stack_env() -> Iterator[dict[str, str]]:
     else:
         from infra.stack import LocalStack
 
-        stack = LocalStack(ROOT / ".run" / "test-stack")
+        # One stack per test session, so two sessions at once cannot stop each other's.
+        stack = LocalStack(ROOT / ".run" / f"test-stack-{os.getpid()}")
         try:
             yield stack.up()
         finally:
