@@ -31,11 +31,10 @@ def _hide_password(value: str) -> str:
 
 def _up(stack: LocalStack) -> int:
     started = time.monotonic()
-    env = stack.up()
+    env = stack.up(services=True)
     print(f"stack is up in {time.monotonic() - started:.1f}s; variables in {stack.env_file}")
     for key in _MAIN_KEYS:
         print(f"  {key:<24} {_hide_password(env[key])}")
-    print("  (service URLs are reserved ports; the services themselves start separately)")
     return 0
 
 

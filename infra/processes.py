@@ -6,7 +6,7 @@ import signal
 import socket
 import subprocess
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from infra.commands import tail
@@ -33,7 +33,13 @@ def port_accepts(port: int, host: str = LOOPBACK) -> bool:
     return False
 
 
-def start_detached(command: Sequence[str], *, output: Path, pid_file: Path) -> int:
+def start_detached(
+    command: Sequence[str],
+    *,
+    output: Path,
+    pid_file: Path,
+    env: Mapping[str, str] | None = None,
+) -> int:
     """Start in a new session so it outlives us and can be stopped as a whole process group."""
     output.parent.mkdir(parents=True, exist_ok=True)
     pid_file.parent.mkdir(parents=True, exist_ok=True)
@@ -44,6 +50,7 @@ def start_detached(command: Sequence[str], *, output: Path, pid_file: Path) -> i
             stdout=sink,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            env=None if env is None else {**os.environ, **env},
         )
     pid_file.write_text(f"{process.pid}\n")
     return process.pid

@@ -8,6 +8,7 @@ from infra.kafka import KafkaBroker
 from infra.kafka_jars import KAFKA_LIBS, ensure_kafka_jars
 from infra.postgres import PostgresCluster
 from infra.prereqs import ensure_prerequisites
+from infra.services import SERVICE_URL_KEYS, service_processes, start_services
 from infra.smtp import SmtpSink
 from infra.stack_env import Ports, StackSecrets, read_env_file, stack_env, write_env_file
 
@@ -50,10 +51,11 @@ class LocalStack:
             "KAFKA_CONTROLLER_PORT": str(self.ports.kafka_controller),
         }
 
-    def up(self, *, prepare: bool = True) -> dict[str, str]:
+    def up(self, *, prepare: bool = True, services: bool = False) -> dict[str, str]:
         """Start whatever is not running yet; returns what stack.env holds.
 
-        prepare first checks (or installs) the tools and fetches the Kafka jars if needed.
+        prepare first checks (or installs) the tools and fetches the Kafka jars if needed;
+        services also starts the service processes (tests start their own instead).
         """
         if prepare:
             ensure_prerequisites()
@@ -65,11 +67,14 @@ class LocalStack:
         self.postgres.start(self.secrets.role_passwords)
         self.kafka.start()
         self.smtp.start()
+        if services:
+            start_services(self.run_dir, env)
         return env
 
     def down(self, *, purge: bool = False) -> list[str]:
         """Stop everything this run folder started; returns the names of what was running."""
-        stopped = [
+        stopped = [process.name for process in service_processes(self.run_dir) if process.stop()]
+        stopped += [
             name
             for name, stop in (
                 ("smtp", self.smtp.stop),
@@ -84,8 +89,13 @@ class LocalStack:
         return stopped
 
     def status(self) -> list[ComponentStatus]:
+        env = read_env_file(self.env_file)
         return [
             ComponentStatus("postgres", self.postgres.address, self.postgres.is_running()),
             ComponentStatus("kafka", self.kafka.bootstrap, self.kafka.is_running()),
             ComponentStatus("smtp", self.smtp.address, self.smtp.is_running()),
+            *(
+                ComponentStatus(p.name, env.get(SERVICE_URL_KEYS[p.name], "?"), p.is_running())
+                for p in service_processes(self.run_dir)
+            ),
         ]

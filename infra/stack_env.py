@@ -16,7 +16,13 @@ from infra.provision import PgServer
 from shared.topics import SERVICES
 
 # The HTTP processes started later by the service runner; only their ports are reserved here.
-HTTP_URL_KEYS = ("INTAKE_URL", "SCORING_URL", "GRANT_URL", "DASHBOARD_URL")
+HTTP_URL_KEYS = (
+    "INTAKE_URL",
+    "SCORING_URL",
+    "GRANT_URL",
+    "NOTIFICATION_URL",
+    "DASHBOARD_URL",
+)
 
 # Where each allocated port is recorded in stack.env.
 _PORT_KEYS = {

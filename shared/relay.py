@@ -99,6 +99,9 @@ class OutboxRelay:
                 if published < self._batch_size:
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(self._wake.wait(), self._poll_interval_s)
+            # Drain on a clean stop: what was committed before SIGTERM goes out now.
+            while await self.publish_pending() == self._batch_size:
+                pass
         finally:
             listener.cancel()
             with contextlib.suppress(asyncio.CancelledError):

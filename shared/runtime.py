@@ -4,7 +4,7 @@ started together at startup (never at import) and drained together on SIGTERM.""
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
@@ -41,6 +41,7 @@ class ServiceRuntime:
         self._producer: AIOKafkaProducer | None = None
         self._relay: OutboxRelay | None = None
         self._relay_task: asyncio.Task[None] | None = None
+        self._startup_steps: list[Callable[[], Awaitable[None]]] = []
 
     @property
     def pool(self) -> asyncpg.Pool:
@@ -77,6 +78,10 @@ class ServiceRuntime:
             description=description,
         )
 
+    def on_startup(self, step: Callable[[], Awaitable[None]]) -> None:
+        """Run once the database is migrated and before consuming starts (e.g. seed config)."""
+        self._startup_steps.append(step)
+
     async def start(self) -> None:
         s = self.settings
         dsn = s.database_url.get_secret_value()
@@ -103,6 +108,8 @@ class ServiceRuntime:
             poll_interval_s=s.relay_poll_interval_s,
         )
         self._relay_task = asyncio.create_task(self._relay.run(), name=f"{self.service}-relay")
+        for step in self._startup_steps:
+            await step()
         await self.broker.start()
         log.info("service started", kafka=s.kafka_bootstrap_servers)
 

@@ -1,5 +1,4 @@
-from services.grant.bootstrap import build_app
+from services.grant.bootstrap import GrantSettings, build_app
 from shared.serve import serve
-from shared.settings import ServiceSettings
 
-serve(build_app, ServiceSettings)
+serve(build_app, GrantSettings)
