@@ -3,7 +3,7 @@
 PY := .venv/bin/python
 RUN_DIR ?= .run
 
-.PHONY: .venv up down purge status lint test bench
+.PHONY: .venv up down purge status lint test bench demo
 
 # Reinstall only when the dependencies changed, not on every target.
 .venv/.installed: pyproject.toml
@@ -21,6 +21,10 @@ down: .venv/.installed
 
 purge: .venv/.installed
 	$(PY) -m infra down --purge --run-dir $(RUN_DIR)
+
+# Starts the whole stack and leaves it up; `make down` stops it.
+demo: up
+	@echo "The demo edition athlete365-4 is open for applications; see .run/stack.env for URLs."
 
 status: .venv/.installed
 	$(PY) -m infra status --run-dir $(RUN_DIR)

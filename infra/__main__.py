@@ -52,7 +52,7 @@ def _status(stack: LocalStack) -> int:
         return 1
     components = stack.status()
     for component in components:
-        print(f"  {component.name:<10} {'up' if component.up else 'DOWN':<5} {component.address}")
+        print(f"  {component.name:<13} {'up' if component.up else 'DOWN':<5} {component.address}")
     return 0 if all(component.up for component in components) else 1
 
 
