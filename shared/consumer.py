@@ -6,6 +6,7 @@ before that redelivers the batch, and the inbox turns the redelivery into a no-o
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from itertools import groupby
 from typing import Any, Protocol
 from uuid import UUID
 
@@ -31,7 +32,20 @@ class Delivery:
     record: Any
 
 
+@dataclass(frozen=True)
+class Tombstone:
+    """A record with a key and no value: on a compacted topic, "erase this key"."""
+
+    record: Any
+
+    @property
+    def key(self) -> str:
+        return bytes(self.record.key or b"").decode()
+
+
 Handler = Callable[[Connection, Sequence[Delivery]], Awaitable[None]]
+TombstoneHandler = Callable[[Connection, Sequence[Tombstone]], Awaitable[None]]
+Item = Delivery | Tombstone
 
 
 class Connections(Protocol):
@@ -66,20 +80,25 @@ class BatchConsumer:
         connections: Connections,
         handler: Handler,
         backoff: Backoff,
+        tombstone_handler: TombstoneHandler | None = None,
     ) -> None:
         self._service = service
         self._group_id = group_id
         self._connections = connections
         self._handler = handler
         self._backoff = backoff
+        self._tombstone_handler = tombstone_handler
 
     async def process(self, records: Sequence[Any]) -> dict[TopicPartition, int]:
         """Handle the batch; returns the offsets that are now safe to commit."""
         dead_letters = DeadLetterQueue(
             producer=self._connections.producer, service=self._service, group_id=self._group_id
         )
-        deliveries: list[Delivery] = []
+        deliveries: list[Item] = []
         for record in records:
+            if record.value is None and self._tombstone_handler is not None:
+                deliveries.append(Tombstone(record))
+                continue
             try:
                 deliveries.append(Delivery(CloudEvent.from_bytes(record.value), record))
             except MalformedEvent as exc:
@@ -101,7 +120,7 @@ class BatchConsumer:
                             )
         return next_offsets(records)
 
-    async def _apply_retrying(self, deliveries: Sequence[Delivery]) -> None:
+    async def _apply_retrying(self, deliveries: Sequence[Item]) -> None:
         # A permanent failure of a lone message still gets a few quick tries: some errors
         # only look permanent (a unique violation racing another replica, say).
         permanent_tries = 1 if len(deliveries) > 1 else 3
@@ -123,10 +142,11 @@ class BatchConsumer:
                         raise _PoisonBatch() from exc
                     await Backoff(base_s=0.05, max_s=0.5).sleep(permanent_failures)
 
-    async def _apply(self, deliveries: Sequence[Delivery]) -> None:
+    async def _apply(self, items: Sequence[Item]) -> None:
         unique: dict[UUID, Delivery] = {}
-        for d in deliveries:
-            unique.setdefault(d.event.id, d)
+        for item in items:
+            if isinstance(item, Delivery):
+                unique.setdefault(item.event.id, item)
         batch = list(unique.values())
         async with self._connections.pool.acquire() as conn, conn.transaction():
             fresh_ids = {
@@ -141,13 +161,29 @@ class BatchConsumer:
                 )
             }
             fresh = [d for d in batch if d.event.id in fresh_ids]
-            if fresh:
-                await self._handler(conn, fresh)
+            await self._hand_over(conn, items, fresh_ids)
             crash_point("consumer_before_db_commit")
         crash_point("consumer_after_db_commit")
-        metrics.EVENTS_DUPLICATE.labels(self._service).inc(len(deliveries) - len(fresh))
+        metrics.EVENTS_DUPLICATE.labels(self._service).inc(len(batch) - len(fresh))
         for d in fresh:
             metrics.EVENTS_CONSUMED.labels(self._service, d.event.type).inc()
+
+    async def _hand_over(self, conn: Connection, items: Sequence[Item], fresh: set[UUID]) -> None:
+        """New events (each once) and tombstones go to their handlers in log order."""
+        handed: set[UUID] = set()
+        kept: list[Item] = []
+        for item in items:
+            if isinstance(item, Tombstone):
+                kept.append(item)
+            elif item.event.id in fresh and item.event.id not in handed:
+                handed.add(item.event.id)
+                kept.append(item)
+        for is_tombstone, group in groupby(kept, key=lambda item: isinstance(item, Tombstone)):
+            run = list(group)
+            if is_tombstone and self._tombstone_handler is not None:
+                await self._tombstone_handler(conn, [t for t in run if isinstance(t, Tombstone)])
+            else:
+                await self._handler(conn, [d for d in run if isinstance(d, Delivery)])
 
 
 def next_offsets(records: Sequence[Any]) -> dict[TopicPartition, int]:

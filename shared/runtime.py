@@ -13,7 +13,7 @@ from faststream.kafka import KafkaBroker
 
 from shared import probes
 from shared.broker import ConsumerProgress, subscribe_batches
-from shared.consumer import BatchConsumer, Handler
+from shared.consumer import BatchConsumer, Handler, TombstoneHandler
 from shared.correlation import correlation_middleware
 from shared.db import create_pool, migrate
 from shared.logs import configure_logging, get_logger
@@ -55,8 +55,18 @@ class ServiceRuntime:
             raise RuntimeError(f"{self.service} is not started: no Kafka producer yet")
         return self._producer
 
-    def consume(self, *topics: str, handler: Handler, description: str) -> None:
-        """Register a batch handler for these topics, in this service's consumer group."""
+    def consume(
+        self,
+        *topics: str,
+        handler: Handler,
+        description: str,
+        tombstone_handler: TombstoneHandler | None = None,
+    ) -> None:
+        """Register a batch handler for these topics, in this service's consumer group.
+
+        Tombstones (a key with no value, on compacted topics) go to tombstone_handler;
+        without one they are dead-lettered like any other unreadable message.
+        """
         progress = ConsumerProgress()
         self.consumer_progress.append(progress)
         consumer = BatchConsumer(
@@ -64,6 +74,7 @@ class ServiceRuntime:
             group_id=self.service,
             connections=self,
             handler=handler,
+            tombstone_handler=tombstone_handler,
             backoff=Backoff(
                 attempts=self.settings.retry_attempts, max_s=self.settings.retry_max_backoff_s
             ),

@@ -47,7 +47,7 @@ async def ledger_env(stack_env: dict[str, str]) -> dict[str, str]:
         # Migrations recorded by an earlier run would not match a fresh schema.
         await admin.execute(
             "DROP TABLE IF EXISTS ledger.schema_migrations, ledger.outbox, ledger.inbox,"
-            " ledger.applied CASCADE"
+            " ledger.applied, ledger.erased CASCADE"
         )
     finally:
         await admin.close()

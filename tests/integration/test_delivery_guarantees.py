@@ -178,6 +178,33 @@ async def test_malformed_message_is_dead_lettered_and_the_partition_moves_on(
         service.terminate()
 
 
+async def test_tombstones_reach_their_handler_and_are_not_dead_letters(
+    ledger_env: dict[str, str], admin_db: asyncpg.Connection, tmp_path: Path
+) -> None:
+    bootstrap = ledger_env["KAFKA_BOOTSTRAP_SERVERS"]
+    topic = await create_topic(bootstrap, partitions=1)
+    first, second = _event("athlete-9", 1), _event("athlete-9", 2)
+    await produce(
+        bootstrap,
+        topic,
+        [("athlete-9", first.to_bytes()), ("athlete-9", None), ("athlete-9", second.to_bytes())],
+    )
+    service = _ledger(ledger_env, topic, tmp_path, LEDGER_ACCEPTS_TOMBSTONES="1")
+    try:
+        await _eventually(lambda: _count_is(admin_db, topic, 2))
+        erased = await admin_db.fetch("SELECT subject FROM ledger.erased WHERE topic = $1", topic)
+        assert [r["subject"] for r in erased] == ["athlete-9"]
+        assert set(await _applied(admin_db, topic)) == {first.id, second.id}
+        dead = [
+            r
+            for r in await read_to_end(bootstrap, "accelerator.dlq")
+            if dict(r.headers).get("dlq.origin.topic") == topic.encode()
+        ]
+        assert dead == [], "a tombstone with a handler is not a dead letter"
+    finally:
+        service.terminate()
+
+
 async def test_sigterm_drains_and_exits_cleanly(ledger_env: dict[str, str], tmp_path: Path) -> None:
     topic = await create_topic(ledger_env["KAFKA_BOOTSTRAP_SERVERS"])
     service = _ledger(ledger_env, topic, tmp_path)

@@ -1,8 +1,9 @@
 """A minimal service built only from the shared kit, run as a real process by the tests.
 
-It consumes LEDGER_TOPIC, records every event it applies in `applied` (so a double
-application is visible), and for each event re-publishes a `.forwarded` copy through its
-outbox to LEDGER_FORWARD_TOPIC when that is set.
+It consumes LEDGER_TOPIC and records every event it applies in `applied`, so a double
+application is visible. With LEDGER_ACCEPTS_TOMBSTONES set it records tombstones in
+`erased`; with LEDGER_FORWARD_TOPIC set it re-publishes a `.forwarded` copy of each event
+through its outbox.
 """
 
 import os
@@ -10,7 +11,7 @@ from collections.abc import Sequence
 
 from fastapi import FastAPI
 
-from shared.consumer import Delivery
+from shared.consumer import Delivery, Tombstone
 from shared.db import Connection
 from shared.events.envelope import CloudEvent
 from shared.outbox import add_to_outbox
@@ -50,7 +51,18 @@ def build_app(settings: ServiceSettings) -> FastAPI:
                 ],
             )
 
-    runtime.consume(os.environ["LEDGER_TOPIC"], handler=apply, description="test ledger")
+    async def erase(conn: Connection, tombstones: Sequence[Tombstone]) -> None:
+        await conn.executemany(
+            "INSERT INTO erased (subject, topic) VALUES ($1, $2)",
+            [(t.key, t.record.topic) for t in tombstones],
+        )
+
+    runtime.consume(
+        os.environ["LEDGER_TOPIC"],
+        handler=apply,
+        description="test ledger",
+        tombstone_handler=erase if os.environ.get("LEDGER_ACCEPTS_TOMBSTONES") else None,
+    )
     return runtime.create_app()
 
 
