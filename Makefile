@@ -34,9 +34,15 @@ lint: .venv/.installed
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy shared services infra tests bench
 
+# The Compose Specification schema and linter that the deployment tests use, pinned.
+COMPOSE_LINT := deploy/compose-lint
+$(COMPOSE_LINT)/node_modules/.installed: $(COMPOSE_LINT)/package-lock.json
+	npm ci --prefix $(COMPOSE_LINT) --no-audit --no-fund
+	touch $@
+
 # Every tier; the tests start (and stop) their own Postgres, Kafka and SMTP sink unless
 # explicit URLs are given (see README).
-test: lint
+test: lint $(COMPOSE_LINT)/node_modules/.installed
 	$(PY) -m pytest
 
 # Needs a running stack (`make up`).
