@@ -3,7 +3,7 @@
 PY := .venv/bin/python
 RUN_DIR ?= .run
 
-.PHONY: .venv up down purge status lint test bench demo
+.PHONY: .venv up down purge status lint test bench demo docs
 
 # Reinstall only when the dependencies changed, not on every target.
 .venv/.installed: pyproject.toml
@@ -48,3 +48,7 @@ test: lint $(COMPOSE_LINT)/node_modules/.installed
 # Needs a running stack (`make up`).
 bench: .venv/.installed
 	$(PY) -m bench.pipeline
+
+# Regenerates docs/asyncapi.yaml and docs/openapi/*.json from the code; CI fails on drift.
+docs: .venv/.installed
+	$(PY) -m infra.contract_docs write

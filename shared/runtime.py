@@ -16,6 +16,7 @@ from shared.broker import ConsumerProgress, subscribe_batches
 from shared.consumer import BatchConsumer, Handler, TombstoneHandler
 from shared.correlation import correlation_middleware
 from shared.db import create_pool, migrate
+from shared.events.documentation import declare_publications
 from shared.logs import configure_logging, get_logger
 from shared.relay import OutboxRelay
 from shared.retry import Backoff
@@ -36,6 +37,7 @@ class ServiceRuntime:
             # A plain stdlib logger, so FastStream's lines go through the JSON, redacting setup.
             logger=logging.getLogger(f"faststream.{service}"),
         )
+        declare_publications(self.broker, service)
         self.consumer_progress: list[ConsumerProgress] = []
         self._pool: asyncpg.Pool | None = None
         self._producer: AIOKafkaProducer | None = None
@@ -153,6 +155,7 @@ class ServiceRuntime:
                 await self.stop()
 
         app = FastAPI(title=f"Athlete Accelerator {self.service}", lifespan=lifespan)
+        app.state.runtime = self  # lets the contract documents reach the broker
         app.middleware("http")(correlation_middleware)
         app.include_router(probes.router(self))
         for router in routers:

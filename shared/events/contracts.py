@@ -21,6 +21,7 @@ class EventPayload(BaseModel):
 
     event_type: ClassVar[str]
     topic: ClassVar[str]
+    producer: ClassVar[str]
 
 
 BusinessStage = Literal["idea", "prototype", "revenue", "growth"]
@@ -41,6 +42,7 @@ class BusinessProfile(BaseModel):
 class ApplicationReceived(EventPayload):
     event_type = "accelerator.application.received.v1"
     topic = topics.APPLICATIONS
+    producer = "intake"
 
     application_id: UUID
     edition_id: str
@@ -57,6 +59,7 @@ class ApplicationReceived(EventPayload):
 class ApplicationScreened(EventPayload):
     event_type = "accelerator.application.screened.v1"
     topic = topics.APPLICATIONS
+    producer = "intake"
 
     application_id: UUID
     eligible: bool
@@ -66,6 +69,7 @@ class ApplicationScreened(EventPayload):
 class ApplicationWithdrawn(EventPayload):
     event_type = "accelerator.application.withdrawn.v1"
     topic = topics.APPLICATIONS
+    producer = "intake"
 
     application_id: UUID
 
@@ -75,6 +79,7 @@ class ContactUpdated(EventPayload):
 
     event_type = "accelerator.contact.updated.v1"
     topic = topics.CONTACTS
+    producer = "intake"
 
     applicant_id: str
     full_name: str
@@ -85,6 +90,7 @@ class ContactUpdated(EventPayload):
 class TrainingEnrolled(EventPayload):
     event_type = "accelerator.training.enrolled.v1"
     topic = topics.TRAINING
+    producer = "intake"
 
     application_id: UUID
     edition_id: str
@@ -94,6 +100,7 @@ class TrainingEnrolled(EventPayload):
 class TrainingModuleCompleted(EventPayload):
     event_type = "accelerator.training.module_completed.v1"
     topic = topics.TRAINING
+    producer = "intake"
 
     application_id: UUID
     module: str
@@ -103,6 +110,7 @@ class TrainingModuleCompleted(EventPayload):
 class ApplicationScored(EventPayload):
     event_type = "accelerator.application.scored.v1"
     topic = topics.SCORES
+    producer = "scoring"
 
     application_id: UUID
     total: float = Field(ge=0, le=100)
@@ -113,6 +121,7 @@ class ApplicationScored(EventPayload):
 class EditionOpened(EventPayload):
     event_type = "accelerator.edition.opened.v1"
     topic = topics.EDITIONS
+    producer = "grant"
 
     edition_id: str
     name: str
@@ -126,6 +135,7 @@ class EditionOpened(EventPayload):
 class EditionClosed(EventPayload):
     event_type = "accelerator.edition.closed.v1"
     topic = topics.EDITIONS
+    producer = "grant"
 
     edition_id: str
     closed_at: AwareDatetime
@@ -134,6 +144,7 @@ class EditionClosed(EventPayload):
 class GrantOffered(EventPayload):
     event_type = "accelerator.grant.offered.v1"
     topic = topics.GRANTS
+    producer = "grant"
 
     application_id: UUID
     edition_id: str
@@ -154,21 +165,25 @@ class _OfferOutcome(EventPayload):
 class GrantAccepted(_OfferOutcome):
     event_type = "accelerator.grant.accepted.v1"
     topic = topics.GRANTS
+    producer = "grant"
 
 
 class GrantDeclined(_OfferOutcome):
     event_type = "accelerator.grant.declined.v1"
     topic = topics.GRANTS
+    producer = "grant"
 
 
 class GrantExpired(_OfferOutcome):
     event_type = "accelerator.grant.expired.v1"
     topic = topics.GRANTS
+    producer = "grant"
 
 
 class ApplicationWaitlisted(EventPayload):
     event_type = "accelerator.application.waitlisted.v1"
     topic = topics.GRANTS
+    producer = "grant"
 
     application_id: UUID
     edition_id: str
@@ -178,6 +193,7 @@ class ApplicationWaitlisted(EventPayload):
 class ApplicationNotSelected(EventPayload):
     event_type = "accelerator.application.not_selected.v1"
     topic = topics.GRANTS
+    producer = "grant"
 
     application_id: UUID
     edition_id: str
@@ -186,6 +202,7 @@ class ApplicationNotSelected(EventPayload):
 class NotificationSent(EventPayload):
     event_type = "accelerator.notification.sent.v1"
     topic = topics.NOTIFICATIONS
+    producer = "notification"
 
     notification_id: UUID
     cause_event_id: UUID
@@ -196,6 +213,7 @@ class NotificationSent(EventPayload):
 class NotificationFailed(EventPayload):
     event_type = "accelerator.notification.failed.v1"
     topic = topics.NOTIFICATIONS
+    producer = "notification"
 
     notification_id: UUID
     cause_event_id: UUID
