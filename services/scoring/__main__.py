@@ -1,5 +1,6 @@
-from services.scoring.bootstrap import build_app
-from shared.serve import serve
-from shared.settings import ServiceSettings
+"""Scores each application with the edition's versioned rubric and reviewer scores."""
 
-serve(build_app, ServiceSettings)
+from services.scoring.bootstrap import ScoringSettings, build_app
+from shared.serve import serve
+
+serve(build_app, ScoringSettings)

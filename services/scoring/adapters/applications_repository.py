@@ -1,0 +1,86 @@
+"""Scoring's applications and reviews in Postgres, read and written in bulk."""
+
+from collections.abc import Iterable, Sequence
+from uuid import UUID
+
+from services.scoring.adapters.rows import COLUMNS, row_from_state, state_from_row
+from services.scoring.domain.application import ApplicationState
+from services.scoring.domain.scorecard import Review
+from shared.db import Connection
+
+# Each application with its reviews, in one round trip. Rows are locked in id order so a
+# batch and a concurrent review (or a second replica) never deadlock.
+_SELECT = """
+SELECT a.*,
+       (SELECT coalesce(jsonb_agg(to_jsonb(r) ORDER BY r.reviewer_id), '[]'::jsonb)::text
+          FROM reviews r
+         WHERE r.application_id = a.application_id) AS reviews
+  FROM applications a
+"""
+_LOCK = " ORDER BY a.application_id FOR UPDATE OF a"
+
+_UPSERT = f"""
+INSERT INTO applications ({", ".join(COLUMNS)})
+VALUES ({", ".join(f"${i}" for i in range(1, len(COLUMNS) + 1))})
+ON CONFLICT (application_id) DO UPDATE SET
+    {", ".join(f"{c} = EXCLUDED.{c}" for c in COLUMNS[1:])},
+    updated_at = now()
+"""  # noqa: S608 - column names are constants, values are bind parameters
+
+_UPSERT_REVIEW = """
+INSERT INTO reviews (application_id, reviewer_id, score, conflict_of_interest, comment,
+                     submitted_at)
+VALUES ($1, $2, $3, $4, $5, $6)
+ON CONFLICT (application_id, reviewer_id) DO UPDATE SET
+    score = EXCLUDED.score,
+    conflict_of_interest = EXCLUDED.conflict_of_interest,
+    comment = EXCLUDED.comment,
+    submitted_at = EXCLUDED.submitted_at
+"""
+
+
+async def lock_many(
+    conn: Connection, *, application_ids: Iterable[UUID]
+) -> dict[UUID, ApplicationState]:
+    """The known applications among these ids, locked until the transaction ends."""
+    rows = await conn.fetch(
+        _SELECT + " WHERE a.application_id = ANY($1::uuid[])" + _LOCK, list(application_ids)
+    )
+    return {r["application_id"]: state_from_row(r) for r in rows}
+
+
+async def lock_stale_scores(
+    conn: Connection, *, edition_id: str, rubric_version: int
+) -> list[ApplicationState]:
+    """Eligible applications of the edition not yet scored with this rubric version."""
+    rows = await conn.fetch(
+        _SELECT
+        + """ WHERE a.edition_id = $1 AND a.received AND a.eligible AND NOT a.withdrawn
+                AND a.scored_rubric_version IS DISTINCT FROM $2"""
+        + _LOCK,
+        edition_id,
+        rubric_version,
+    )
+    return [state_from_row(r) for r in rows]
+
+
+async def get(conn: Connection, *, application_id: UUID) -> ApplicationState | None:
+    row = await conn.fetchrow(_SELECT + " WHERE a.application_id = $1", application_id)
+    return state_from_row(row) if row is not None else None
+
+
+async def save_many(conn: Connection, *, states: Sequence[ApplicationState]) -> None:
+    if states:
+        await conn.executemany(_UPSERT, [row_from_state(s) for s in states])
+
+
+async def save_review(conn: Connection, *, application_id: UUID, review: Review) -> None:
+    await conn.execute(
+        _UPSERT_REVIEW,
+        application_id,
+        review.reviewer_id,
+        review.score,
+        review.conflict_of_interest,
+        review.comment,
+        review.submitted_at,
+    )

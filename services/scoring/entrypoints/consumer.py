@@ -1,0 +1,97 @@
+"""Translates consumed application and training events into changes to applications.
+
+Event types this service does not read are ignored; a known type with invalid data raises
+MalformedEvent, which the shared consumer dead-letters.
+"""
+
+from collections.abc import Sequence
+from uuid import UUID
+
+from services.scoring import handlers
+from services.scoring.domain.application import (
+    Change,
+    Enrolled,
+    ModuleCompleted,
+    Received,
+    Screened,
+    Withdrawn,
+)
+from services.scoring.domain.facts import ApplicationFacts, BusinessProfile
+from shared.consumer import Delivery, Handler
+from shared.db import Connection
+from shared.events.codec import read_payload
+from shared.events.contracts import (
+    ApplicationReceived,
+    ApplicationScreened,
+    ApplicationWithdrawn,
+    EventPayload,
+    TrainingEnrolled,
+    TrainingModuleCompleted,
+)
+
+READ = frozenset(
+    model.event_type
+    for model in (
+        ApplicationReceived,
+        ApplicationScreened,
+        ApplicationWithdrawn,
+        TrainingEnrolled,
+        TrainingModuleCompleted,
+    )
+)
+
+
+def _facts(event: ApplicationReceived) -> ApplicationFacts:
+    business = event.business
+    return ApplicationFacts(
+        edition_id=event.edition_id,
+        country=event.country,
+        athlete_status=event.athlete_status,
+        submitted_at=event.submitted_at,
+        career_end_year=event.career_end_year,
+        business=BusinessProfile(
+            sector=business.sector,
+            stage=business.stage,
+            sourcing_needs=tuple(business.sourcing_needs),
+            target_markets=tuple(business.target_markets),
+            pitch_word_count=business.pitch_word_count,
+        )
+        if business is not None
+        else None,
+    )
+
+
+def _change(payload: EventPayload) -> tuple[UUID, Change]:
+    """The application an event is about, and what it changes."""
+    match payload:
+        case ApplicationReceived():
+            return payload.application_id, Received(_facts(payload))
+        case ApplicationScreened():
+            return payload.application_id, Screened(payload.eligible, tuple(payload.reasons))
+        case ApplicationWithdrawn():
+            return payload.application_id, Withdrawn()
+        case TrainingEnrolled():
+            return payload.application_id, Enrolled(payload.edition_id, tuple(payload.modules))
+        case TrainingModuleCompleted():
+            return payload.application_id, ModuleCompleted(payload.module)
+    raise AssertionError(f"no change for {payload.event_type}")
+
+
+def inbound(deliveries: Sequence[Delivery]) -> list[handlers.Inbound]:
+    items = []
+    for delivery in deliveries:
+        event = delivery.event
+        if event.type not in READ:
+            continue
+        application_id, change = _change(read_payload(event))
+        items.append(handlers.Inbound(application_id, change, event.correlationid))
+    return items
+
+
+def batch_handler(scoring: handlers.Scoring) -> Handler:
+    async def handle(conn: Connection, deliveries: Sequence[Delivery]) -> None:
+        items = inbound(deliveries)
+        if items:
+            await handlers.apply_changes(conn, items, scoring=scoring)
+
+    return handle

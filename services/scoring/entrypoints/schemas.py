@@ -1,0 +1,125 @@
+"""Request and response bodies of scoring's HTTP API."""
+
+from datetime import datetime
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from services.scoring.domain.application import ApplicationState
+from services.scoring.domain.rubric import as_points
+from services.scoring.domain.scorecard import REVIEW_SHARE, REVIEWERS, Review, ScoreCard
+
+REVIEWER_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+
+
+class ReviewBody(BaseModel):
+    """A reviewer's score of one application; sending it again replaces the earlier one."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    score: int = Field(ge=0, le=100, description="0 (weak) to 100 (outstanding).", examples=[72])
+    conflict_of_interest: bool = Field(
+        default=False, description="True excludes this review: it then counts for nothing."
+    )
+    comment: str | None = Field(default=None, max_length=2000)
+
+
+class CriterionView(BaseModel):
+    criterion: str
+    max_points: int
+    rubric_points: float = Field(description="Points from the rubric alone.")
+    points: float = Field(description="Points in the published breakdown.")
+    explanation: str
+
+
+class ReviewView(BaseModel):
+    reviewer_id: str
+    score: int
+    conflict_of_interest: bool
+    comment: str | None
+    submitted_at: datetime
+
+
+class ReviewsView(BaseModel):
+    share: float = Field(description="Weight of the mean review when one is counted.")
+    mean: float | None
+    points: float | None
+    explanation: str | None
+    counted: list[ReviewView]
+    excluded: list[ReviewView] = Field(description="Conflicts of interest; they count nothing.")
+
+
+class PublishedView(BaseModel):
+    total: float
+    rubric_version: int
+    at: datetime
+    events: int = Field(description="How many score events this application has had.")
+
+
+class ScoreView(BaseModel):
+    application_id: UUID
+    edition_id: str | None
+    status: str = Field(examples=["eligible", "ineligible", "awaiting_screening"])
+    total: float | None
+    rubric_total: float | None
+    rubric_version: int | None
+    breakdown: dict[str, float]
+    criteria: list[CriterionView]
+    reviews: ReviewsView
+    published: PublishedView | None
+
+
+def _review(review: Review) -> ReviewView:
+    return ReviewView(
+        reviewer_id=review.reviewer_id,
+        score=review.score,
+        conflict_of_interest=review.conflict_of_interest,
+        comment=review.comment,
+        submitted_at=review.submitted_at,
+    )
+
+
+def _criteria(card: ScoreCard) -> list[CriterionView]:
+    return [
+        CriterionView(
+            criterion=c.criterion,
+            max_points=c.max_points,
+            rubric_points=as_points(c.centipoints),
+            points=as_points(card.breakdown[c.criterion]),
+            explanation=card.explanations[c.criterion],
+        )
+        for c in card.rubric.criteria
+    ]
+
+
+def score_view(state: ApplicationState, card: ScoreCard | None) -> ScoreView:
+    counted = [r for r in state.reviews if not r.conflict_of_interest]
+    excluded = [r for r in state.reviews if r.conflict_of_interest]
+    mean = card.reviews.mean if card else None
+    published = state.published
+    return ScoreView(
+        application_id=state.application_id,
+        edition_id=state.edition_id,
+        status=state.status.value,
+        total=as_points(card.total) if card else None,
+        rubric_total=as_points(card.rubric.total) if card else None,
+        rubric_version=card.rubric.version if card else None,
+        breakdown=card.published_breakdown() if card else {},
+        criteria=_criteria(card) if card else [],
+        reviews=ReviewsView(
+            share=float(REVIEW_SHARE),
+            mean=float(mean) if mean is not None else None,
+            points=as_points(card.breakdown[REVIEWERS]) if card and mean is not None else None,
+            explanation=card.explanations.get(REVIEWERS) if card else None,
+            counted=[_review(r) for r in sorted(counted, key=lambda r: r.reviewer_id)],
+            excluded=[_review(r) for r in sorted(excluded, key=lambda r: r.reviewer_id)],
+        ),
+        published=PublishedView(
+            total=as_points(published.total),
+            rubric_version=published.rubric_version,
+            at=published.at,
+            events=published.events,
+        )
+        if published
+        else None,
+    )
