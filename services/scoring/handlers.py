@@ -45,11 +45,12 @@ class UnknownApplication(LookupError):
 
 async def apply_changes(conn: Connection, inbound: Sequence[Inbound], *, scoring: Scoring) -> int:
     """Apply a batch in order, then score each touched application once; returns events."""
-    states = await repository.lock_many(conn, application_ids={i.application_id for i in inbound})
+    states = await repository.create_and_lock_many(
+        conn, application_ids=[i.application_id for i in inbound]
+    )
     correlation_ids: dict[UUID, str] = {}
     for item in inbound:
-        state = states.get(item.application_id) or ApplicationState(item.application_id)
-        states[item.application_id] = state.apply(item.change)
+        states[item.application_id] = states[item.application_id].apply(item.change)
         correlation_ids[item.application_id] = item.correlation_id
     touched = [states[application_id] for application_id in correlation_ids]
     return await _score_and_save(conn, touched, correlation_ids, scoring=scoring)

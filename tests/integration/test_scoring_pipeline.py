@@ -11,6 +11,7 @@ import asyncpg
 import pytest
 
 from services.scoring.bootstrap import rubric_of
+from services.scoring.domain.application import ApplicationState
 from services.scoring.entrypoints.consumer import inbound
 from shared import topics
 from shared.consumer import Delivery
@@ -138,8 +139,6 @@ async def all_scored(bootstrap: str, ids: Sequence[uuid.UUID], times: int = 1) -
 
 def expected_total(events: Sequence[CloudEvent]) -> float:
     """What the rubric says for these events, computed with the domain directly."""
-    from services.scoring.domain.application import ApplicationState
-
     items = inbound([Delivery(event=e, record=None) for e in events])
     state = ApplicationState(items[0].application_id)
     for item in items:

@@ -19,6 +19,14 @@ SELECT a.*,
 """
 _LOCK = " ORDER BY a.application_id FOR UPDATE OF a"
 
+# Events of one application reach scoring on two topics, possibly in two replicas at once:
+# creating the missing rows first lets both lock the same row instead of racing to insert.
+_CREATE_MISSING = """
+INSERT INTO applications (application_id)
+SELECT * FROM unnest($1::uuid[])
+ON CONFLICT (application_id) DO NOTHING
+"""
+
 _UPSERT = f"""
 INSERT INTO applications ({", ".join(COLUMNS)})
 VALUES ({", ".join(f"${i}" for i in range(1, len(COLUMNS) + 1))})
@@ -47,6 +55,15 @@ async def lock_many(
         _SELECT + " WHERE a.application_id = ANY($1::uuid[])" + _LOCK, list(application_ids)
     )
     return {r["application_id"]: state_from_row(r) for r in rows}
+
+
+async def create_and_lock_many(
+    conn: Connection, *, application_ids: Iterable[UUID]
+) -> dict[UUID, ApplicationState]:
+    """These applications, new ones blank, locked until the transaction ends."""
+    ordered = sorted(set(application_ids))
+    await conn.execute(_CREATE_MISSING, ordered)
+    return await lock_many(conn, application_ids=ordered)
 
 
 async def lock_stale_scores(
