@@ -11,6 +11,7 @@ import pytest
 
 from tests.integration.test_scoring_pipeline import (
     all_scored,
+    migrate_scoring,
     publish,
     received,
     scores,
@@ -34,6 +35,7 @@ async def test_killed_after_a_batch_commit_scores_each_application_exactly_once(
         [e for n, i in enumerate(ids) for e in (received(i, n=n), screened(i, eligible=n % 5 > 0))],
     )
 
+    await migrate_scoring(stack_env)
     inbox_before = await admin_db.fetchval("SELECT count(*) FROM scoring.inbox")
     crashing = start_service(
         "services.scoring",

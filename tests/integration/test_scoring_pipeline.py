@@ -15,6 +15,7 @@ from services.scoring.domain.application import ApplicationState
 from services.scoring.entrypoints.consumer import inbound
 from shared import topics
 from shared.consumer import Delivery
+from shared.db import migrate
 from shared.editions import load_editions
 from shared.events.codec import make_event
 from shared.events.contracts import (
@@ -157,6 +158,15 @@ def scoring_env(stack_env: dict[str, str], **extra: str) -> dict[str, str]:
         "RELAY_POLL_INTERVAL_S": "0.2",
         **extra,
     }
+
+
+async def migrate_scoring(stack_env: dict[str, str]) -> None:
+    """Scoring's schema as its processes leave it, for tests that read it before one runs."""
+    conn = await asyncpg.connect(stack_env["SCORING_DATABASE_URL"])
+    try:
+        await migrate(conn, schema="scoring", package="services.scoring.migrations")
+    finally:
+        await conn.close()
 
 
 @pytest.fixture(scope="module")

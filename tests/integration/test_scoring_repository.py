@@ -11,13 +11,13 @@ from services.scoring import handlers
 from services.scoring.entrypoints.consumer import inbound
 from shared.clock import SystemClock
 from shared.consumer import Delivery
-from shared.db import migrate
 from shared.events.envelope import CloudEvent
 from tests.integration.test_scoring_pipeline import (
     EDITION,
     MODULES,
     RUBRIC,
     completed,
+    migrate_scoring,
     received,
     screened,
 )
@@ -30,12 +30,13 @@ SCORING = handlers.Scoring(rubrics={EDITION: RUBRIC}, clock=SystemClock())
 @pytest.fixture
 async def connect(stack_env: dict[str, str]) -> AsyncIterator[list[asyncpg.Connection]]:
     """Connections as the scoring role, in its own schema, closed after the test."""
-    opened: list[asyncpg.Connection] = []
-    url = stack_env["SCORING_DATABASE_URL"]
-    first = await asyncpg.connect(url)
-    await migrate(first, schema="scoring", package="services.scoring.migrations")
-    opened.append(first)
-    opened.append(await asyncpg.connect(url, server_settings={"search_path": "scoring"}))
+    await migrate_scoring(stack_env)
+    opened = [
+        await asyncpg.connect(
+            stack_env["SCORING_DATABASE_URL"], server_settings={"search_path": "scoring"}
+        )
+        for _ in range(2)
+    ]
     try:
         yield opened
     finally:
