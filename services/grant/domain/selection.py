@@ -1,0 +1,110 @@
+"""Who is offered a package: the ranking of an edition and the filling of free seats.
+
+Pure rules, no I/O. The ranking orders eligible, scored applications by total score
+(highest first), then earlier submission, then application id. Seats go down that ranking
+to each candidate the constraints admit; the same rule fills seats freed later, so a
+promotion always goes to the best remaining candidate that fits.
+"""
+
+from collections import Counter
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An eligible, scored, non-withdrawn application of the edition."""
+
+    application_id: UUID
+    country: str
+    total: float
+    submitted_at: datetime
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """A candidate with its place in the edition's ranking (1 is best)."""
+
+    rank: int
+    candidate: Candidate
+
+    @property
+    def application_id(self) -> UUID:
+        return self.candidate.application_id
+
+    @property
+    def country(self) -> str:
+        return self.candidate.country
+
+
+@dataclass(frozen=True)
+class Constraints:
+    """What the live (open or accepted) offers of one edition may never exceed."""
+
+    capacity: int
+    package_value_cents: int
+    max_per_country: int | None = None
+
+    @property
+    def budget_cents(self) -> int:
+        return self.capacity * self.package_value_cents
+
+    def free_seats(self, live_offers: int) -> int:
+        affordable = (self.budget_cents - live_offers * self.package_value_cents) // (
+            self.package_value_cents
+        )
+        return max(0, min(self.capacity - live_offers, affordable))
+
+    def admits(self, country: str, live_per_country: Counter[str]) -> bool:
+        return self.max_per_country is None or live_per_country[country] < self.max_per_country
+
+
+def ranking_key(candidate: Candidate) -> tuple[float, datetime, UUID]:
+    return (-candidate.total, candidate.submitted_at, candidate.application_id)
+
+
+def rank(candidates: Iterable[Candidate]) -> list[Ranked]:
+    ordered = sorted(candidates, key=ranking_key)
+    return [Ranked(position, c) for position, c in enumerate(ordered, start=1)]
+
+
+def select_offers(
+    waitlist: Iterable[Ranked],
+    constraints: Constraints,
+    *,
+    live_countries: Sequence[str] = (),
+    already_offered: Collection[UUID] = frozenset(),
+) -> list[Ranked]:
+    """The candidates to offer the free seats to, best first.
+
+    `live_countries` has one entry per open or accepted offer; `already_offered` are never
+    offered again, whatever became of their offer.
+    """
+    per_country = Counter(live_countries)
+    seats = constraints.free_seats(len(live_countries))
+    chosen: list[Ranked] = []
+    for entry in sorted(waitlist, key=lambda r: r.rank):
+        if len(chosen) >= seats:
+            break
+        if entry.application_id in already_offered:
+            continue
+        if constraints.admits(entry.country, per_country):
+            chosen.append(entry)
+            per_country[entry.country] += 1
+    return chosen
+
+
+def next_promotion(
+    waitlist: Iterable[Ranked],
+    constraints: Constraints,
+    *,
+    live_countries: Sequence[str] = (),
+    already_offered: Collection[UUID] = frozenset(),
+) -> Ranked | None:
+    """The best remaining candidate for one freed seat, or None if nobody fits."""
+    chosen = select_offers(
+        waitlist, constraints, live_countries=live_countries, already_offered=already_offered
+    )
+    return chosen[0] if chosen else None
