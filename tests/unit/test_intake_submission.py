@@ -1,0 +1,163 @@
+"""The application form is strict, and every problem names its field in plain words."""
+
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from services.intake.domain.problems import FieldProblem, problems_from
+from services.intake.domain.submission import ApplicationForm, FutureCareerEnd
+
+pytestmark = pytest.mark.unit
+
+
+def body(**changes: Any) -> dict[str, Any]:
+    """DESIGN §3's example body, with top-level or "business.x"/"consent.x" changes."""
+    base: dict[str, Any] = {
+        "athlete_id": "A365-004711",
+        "full_name": "Example Athlete",
+        "email": "athlete@example.org",
+        "language": "fr",
+        "country": "FRA",
+        "sport": "Judo",
+        "athlete_status": "former_olympian",
+        "career_end_year": 2021,
+        "business": {
+            "name": "Tatami Supply",
+            "sector": "sporting_goods",
+            "stage": "revenue",
+            "pitch": "Tatami mats sourced for clubs across Europe.",
+            "sourcing_needs": ["textiles"],
+            "target_markets": ["DEU", "USA"],
+        },
+        "consent": {"data_processing": True, "marketing": False},
+    }
+    for key, value in changes.items():
+        section, _, name = key.partition("__")
+        if name:
+            base[section][name] = value
+        elif value is ...:
+            del base[key]
+        else:
+            base[key] = value
+    return base
+
+
+def problems(data: dict[str, Any]) -> dict[str, str]:
+    with pytest.raises(ValidationError) as caught:
+        ApplicationForm.model_validate(data)
+    return {p.field: p.problem for p in problems_from(caught.value.errors(include_url=False))}
+
+
+def test_the_design_example_is_accepted_with_markets_as_ioc_codes() -> None:
+    form = ApplicationForm.model_validate(body())
+    assert form.athlete_id == "A365-004711"
+    assert form.business.target_markets == ["GER", "USA"]
+    assert form.language == "fr"
+
+
+def test_an_unknown_field_is_rejected_by_name() -> None:
+    assert problems(body(nickname="Ace")) == {"nickname": "is not a field of the application form"}
+    assert "business.website" in problems(body(business__website="x.org"))
+
+
+def test_a_number_sent_as_a_string_is_a_wrong_type() -> None:
+    assert problems(body(career_end_year="2021")) == {"career_end_year": "must be a whole number"}
+    assert problems(body(consent__marketing="no")) == {"consent.marketing": "must be true or false"}
+
+
+def test_a_country_must_be_an_ioc_code_and_an_iso_code_gets_a_hint() -> None:
+    assert problems(body(country="XYZ")) == {
+        "country": "'XYZ' is not the IOC code of a National Olympic Committee"
+    }
+    assert problems(body(country="DEU")) == {
+        "country": "'DEU' is an ISO country code; the IOC code is 'GER'"
+    }
+    assert "business.target_markets[1]" in problems(body(business__target_markets=["FRA", "ZZZ"]))
+
+
+def test_a_market_listed_twice_is_rejected() -> None:
+    assert problems(body(business__target_markets=["GER", "DEU"])) == {
+        "business.target_markets": "lists GER more than once"
+    }
+
+
+def test_career_end_year_must_match_the_athlete_status() -> None:
+    assert problems(body(athlete_status="current_paralympian")) == {
+        "career_end_year": "must be null for a current athlete (current_paralympian)"
+    }
+    assert problems(body(career_end_year=None)) == {
+        "career_end_year": "is required for a former athlete (former_olympian)"
+    }
+    current = ApplicationForm.model_validate(
+        body(athlete_status="current_olympian", career_end_year=...)
+    )
+    assert current.career_end_year is None
+
+
+def test_career_end_year_is_bounded_by_1950_and_this_year() -> None:
+    assert problems(body(career_end_year=1949)) == {
+        "career_end_year": "Input should be greater than or equal to 1950"
+    }
+    form = ApplicationForm.model_validate(body(career_end_year=2027))
+    with pytest.raises(FutureCareerEnd, match="not be later than the current year \\(2026\\)"):
+        form.checked_against(this_year=2026)
+    assert form.checked_against(this_year=2027) is form
+
+
+def test_an_oversize_pitch_and_an_empty_name_are_rejected() -> None:
+    assert problems(body(business__pitch="x" * 4001, full_name="   ")) == {
+        "business.pitch": "must be at most 4000 characters",
+        "full_name": "must not be empty",
+    }
+
+
+def test_consent_to_data_processing_is_required() -> None:
+    assert problems(body(consent__data_processing=False)) == {
+        "consent.data_processing": "consent to data processing is required to apply"
+    }
+    assert problems(body(consent={"marketing": True})) == {"consent.data_processing": "is required"}
+
+
+@pytest.mark.parametrize(
+    ("given", "served"), [("fr", "fr"), ("de-CH", "de"), ("EN", "en"), ("es", "en"), (..., "en")]
+)
+def test_a_language_other_than_en_fr_de_falls_back_to_en(given: object, served: str) -> None:
+    assert ApplicationForm.model_validate(body(language=given)).language == served
+
+
+def test_a_malformed_language_or_email_is_rejected() -> None:
+    found = problems(body(language="french!", email="not-an-address"))
+    assert set(found) == {"language", "email"}
+    assert "@-sign" in found["email"]
+
+
+def test_every_problem_names_its_field() -> None:
+    messy = body(
+        athlete_id="!",
+        sport="",
+        athlete_status="retired",
+        business__stage="unicorn",
+        business__sector="Sporting Goods",
+        business__sourcing_needs=["x" * 51],
+        consent="yes",
+    )
+    found = problems(messy)
+    assert set(found) == {
+        "athlete_id",
+        "sport",
+        "athlete_status",
+        "business.stage",
+        "business.sector",
+        "business.sourcing_needs[0]",
+        "consent",
+    }
+    assert found["athlete_id"] == "must be 3-40 letters, digits or hyphens, like A365-004711"
+    assert "'current_olympian'" in found["athlete_status"]
+
+
+def test_fastapi_locations_lose_their_body_prefix_and_bad_json_names_the_body() -> None:
+    assert problems_from(
+        [{"type": "json_invalid", "loc": ("body", 7), "msg": "JSON decode error", "ctx": {}}],
+        drop_prefix="body",
+    ) == [FieldProblem("(body)", "is not valid JSON: JSON decode error", "json_invalid")]
