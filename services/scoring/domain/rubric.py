@@ -5,7 +5,6 @@ earns round-half-up(weight x attainment x 100) centipoints, and the rubric total
 at most the sum of the weights (100).
 """
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
@@ -14,6 +13,7 @@ from services.scoring.domain.criteria import CRITERIA, RubricInput
 from services.scoring.domain.facts import ApplicationFacts
 
 Centipoints = int
+_NOTHING, _EVERYTHING = Fraction(0), Fraction(1)
 
 
 class RubricError(ValueError):
@@ -21,7 +21,8 @@ class RubricError(ValueError):
 
 
 def round_half_up(value: Fraction) -> int:
-    return math.floor(value + Fraction(1, 2))
+    # Integer arithmetic: this runs for every criterion of every application scored.
+    return (2 * value.numerator + value.denominator) // (2 * value.denominator)
 
 
 def as_points(centipoints: Centipoints) -> float:
@@ -79,7 +80,7 @@ def evaluate(
     scores = []
     for name, weight in rubric.weights.items():
         attainment = CRITERIA[name](data)
-        fraction = min(max(attainment.fraction, Fraction(0)), Fraction(1))
+        fraction = min(max(attainment.fraction, _NOTHING), _EVERYTHING)
         scores.append(
             CriterionScore(
                 criterion=name,
