@@ -1,19 +1,39 @@
 """Composition root of the grant service: the one place its parts are wired together."""
 
+import contextlib
+from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 from fastapi import FastAPI
+from pydantic import Field, SecretStr
 
 from services.grant import handlers
-from shared.clock import SystemClock
+from services.grant.entrypoints import admin_routes, consumer, offer_routes
+from services.grant.entrypoints.expiry import ExpiryLoop
+from shared import topics
+from shared.clock import Clock, ShiftedClock, SystemClock
 from shared.correlation import current_correlation_id
 from shared.editions import DEFAULT_EDITIONS_DIR, load_editions
+from shared.logs import get_logger
 from shared.runtime import ServiceRuntime
 from shared.settings import ServiceSettings
+
+log = get_logger(__name__)
 
 
 class GrantSettings(ServiceSettings):
     editions_dir: Path = DEFAULT_EDITIONS_DIR
+    admin_token: SecretStr = Field(
+        default=SecretStr(""), description="bearer token of the admin endpoints; empty: none"
+    )
+    offer_signing_key: SecretStr = Field(
+        default=SecretStr(""), description="HMAC key of offer links, shared with notification"
+    )
+    offer_expiry_interval_s: float = Field(default=5.0, gt=0)
+    clock_offset_s: float = Field(
+        default=0.0, description="moves this service's clock, e.g. past offer deadlines"
+    )
 
 
 def build_app(settings: GrantSettings) -> FastAPI:
@@ -22,7 +42,15 @@ def build_app(settings: GrantSettings) -> FastAPI:
     runtime = ServiceRuntime(
         service="grant", settings=settings, migrations_package="services.grant.migrations"
     )
-    clock = SystemClock()
+    clock: Clock = (
+        ShiftedClock(timedelta(seconds=settings.clock_offset_s))
+        if settings.clock_offset_s
+        else SystemClock()
+    )
+    signing_key = settings.offer_signing_key.get_secret_value()
+    if not signing_key:
+        log.warning("OFFER_SIGNING_KEY is not set: offer links are refused")
+    expiry = ExpiryLoop(runtime=runtime, clock=clock, interval_s=settings.offer_expiry_interval_s)
 
     async def announce() -> None:
         async with runtime.pool.acquire() as conn:
@@ -34,4 +62,35 @@ def build_app(settings: GrantSettings) -> FastAPI:
             )
 
     runtime.on_startup(announce)
-    return runtime.create_app()
+    runtime.on_startup(expiry.start)
+    runtime.consume(
+        topics.APPLICATIONS,
+        topics.SCORES,
+        handler=consumer.batch_handler(clock),
+        description="Applications received, screened and withdrawn, and their latest scores: "
+        "what selection ranks when an edition closes.",
+    )
+    app = runtime.create_app(
+        [
+            admin_routes.router(
+                runtime=runtime,
+                editions=editions,
+                clock=clock,
+                admin_token=settings.admin_token.get_secret_value(),
+            ),
+            offer_routes.router(runtime=runtime, clock=clock, signing_key=signing_key),
+        ]
+    )
+    runtime_lifespan = app.router.lifespan_context
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # The expiry loop stops before the runtime drains and closes the pool under it.
+        async with runtime_lifespan(app):
+            try:
+                yield
+            finally:
+                await expiry.stop()
+
+    app.router.lifespan_context = lifespan
+    return app

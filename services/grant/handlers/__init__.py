@@ -1,0 +1,24 @@
+"""Grant's use cases: each runs in one transaction with the events it causes."""
+
+from services.grant.handlers.applications import record_applications
+from services.grant.handlers.editions import ClosingReport, announce_open_editions, close_edition
+from services.grant.handlers.offers import (
+    ExpiryReport,
+    answer_offer,
+    expire_all_overdue,
+    expire_overdue,
+)
+from services.grant.handlers.standings import Standings, standings
+
+__all__ = [
+    "ClosingReport",
+    "ExpiryReport",
+    "Standings",
+    "announce_open_editions",
+    "answer_offer",
+    "close_edition",
+    "expire_all_overdue",
+    "expire_overdue",
+    "record_applications",
+    "standings",
+]
