@@ -1,0 +1,105 @@
+"""Which athlete-facing event becomes which e-mail, and what of the event that e-mail needs.
+
+Only facts without personal data are kept here: the name and address are joined in from the
+contact when the e-mail is written, so an erased contact leaves nothing personal behind.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any, Final
+from uuid import UUID
+
+from shared.events.contracts import (
+    ApplicationNotSelected,
+    ApplicationReceived,
+    ApplicationScreened,
+    ApplicationWaitlisted,
+    EventPayload,
+    GrantAccepted,
+    GrantDeclined,
+    GrantExpired,
+    GrantOffered,
+    TrainingEnrolled,
+)
+
+TEMPLATES: Final = (
+    "received",
+    "screened_eligible",
+    "screened_ineligible",
+    "enrolled",
+    "offered",
+    "accepted",
+    "declined",
+    "expired",
+    "waitlisted",
+    "not_selected",
+)
+
+ATHLETE_FACING: Final = frozenset(
+    model.event_type
+    for model in (
+        ApplicationReceived,
+        ApplicationScreened,
+        TrainingEnrolled,
+        GrantOffered,
+        GrantAccepted,
+        GrantDeclined,
+        GrantExpired,
+        ApplicationWaitlisted,
+        ApplicationNotSelected,
+    )
+)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One e-mail to write about one application: its template and the event's facts."""
+
+    application_id: UUID
+    template: str
+    facts: dict[str, Any] = field(default_factory=dict)
+    edition_id: str | None = None
+
+
+def notice_for(payload: EventPayload) -> Notice | None:
+    """The e-mail an event causes, or None for an event athletes are not told about."""
+    edition_id = getattr(payload, "edition_id", None)
+    match payload:
+        case ApplicationReceived():
+            return Notice(payload.application_id, "received", {}, edition_id)
+        case ApplicationScreened(eligible=True):
+            return Notice(payload.application_id, "screened_eligible")
+        case ApplicationScreened():
+            reasons = {"reasons": list(payload.reasons)}
+            return Notice(payload.application_id, "screened_ineligible", reasons)
+        case TrainingEnrolled():
+            modules = {"modules": list(payload.modules)}
+            return Notice(payload.application_id, "enrolled", modules, edition_id)
+        case GrantOffered():
+            return Notice(payload.application_id, "offered", _offer_facts(payload), edition_id)
+        case GrantAccepted() | GrantDeclined() | GrantExpired():
+            offer = {"offer_id": str(payload.offer_id)}
+            return Notice(payload.application_id, _OUTCOMES[type(payload)], offer, edition_id)
+        case ApplicationWaitlisted():
+            rank = {"rank": payload.rank}
+            return Notice(payload.application_id, "waitlisted", rank, edition_id)
+        case ApplicationNotSelected():
+            return Notice(payload.application_id, "not_selected", {}, edition_id)
+    return None
+
+
+_OUTCOMES: Final[dict[type[EventPayload], str]] = {
+    GrantAccepted: "accepted",
+    GrantDeclined: "declined",
+    GrantExpired: "expired",
+}
+
+
+def _offer_facts(offer: GrantOffered) -> dict[str, Any]:
+    return {
+        "offer_id": str(offer.offer_id),
+        "amount_cents": offer.amount_cents,
+        "currency": offer.currency,
+        "components": list(offer.components),
+        "rank": offer.rank,
+        "expires_at": offer.expires_at.isoformat(),
+    }

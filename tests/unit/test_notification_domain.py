@@ -1,0 +1,208 @@
+"""Notification's pure rules: which e-mail an event causes, in which language, with what."""
+
+from datetime import UTC, datetime, timedelta
+from uuid import UUID, uuid4
+
+import pytest
+
+from services.notification.domain.catalog import ATHLETE_FACING, TEMPLATES, notice_for
+from services.notification.domain.delivery import (
+    GiveUp,
+    Permanent,
+    RetryAt,
+    RetryPolicy,
+    Sent,
+    Transient,
+)
+from services.notification.domain.formatting import format_deadline, format_money
+from services.notification.domain.languages import choose_language
+from services.notification.domain.offer_links import offer_link, offer_token
+from services.notification.domain.outgoing import message_id, notification_id, without_addresses
+from shared.events.contracts import (
+    ApplicationNotSelected,
+    ApplicationReceived,
+    ApplicationScreened,
+    ApplicationWaitlisted,
+    ApplicationWithdrawn,
+    GrantAccepted,
+    GrantDeclined,
+    GrantExpired,
+    GrantOffered,
+    TrainingEnrolled,
+    TrainingModuleCompleted,
+)
+
+pytestmark = pytest.mark.unit
+
+APP = uuid4()
+OFFER = uuid4()
+WHEN = datetime(2026, 10, 1, 12, 0, tzinfo=UTC)
+
+
+def _received() -> ApplicationReceived:
+    return ApplicationReceived(
+        application_id=APP,
+        edition_id="athlete365-4",
+        applicant_id="A365-1",
+        country="FRA",
+        sport="Judo",
+        athlete_status="former_olympian",
+        submitted_at=WHEN,
+    )
+
+
+def _offered() -> GrantOffered:
+    return GrantOffered(
+        application_id=APP,
+        edition_id="athlete365-4",
+        offer_id=OFFER,
+        amount_cents=1_000_000,
+        currency="USD",
+        components=["logistics_training"],
+        rank=7,
+        expires_at=WHEN,
+    )
+
+
+def test_each_athlete_facing_event_selects_its_template() -> None:
+    outcome = {"application_id": APP, "edition_id": "athlete365-4", "offer_id": OFFER}
+    cases = [
+        (_received(), "received"),
+        (ApplicationScreened(application_id=APP, eligible=True, reasons=[]), "screened_eligible"),
+        (
+            ApplicationScreened(application_id=APP, eligible=False, reasons=["x"]),
+            "screened_ineligible",
+        ),
+        (TrainingEnrolled(application_id=APP, edition_id="e", modules=["m"]), "enrolled"),
+        (_offered(), "offered"),
+        (GrantAccepted(**outcome), "accepted"),
+        (GrantDeclined(**outcome), "declined"),
+        (GrantExpired(**outcome), "expired"),
+        (ApplicationWaitlisted(application_id=APP, edition_id="e", rank=51), "waitlisted"),
+        (ApplicationNotSelected(application_id=APP, edition_id="e"), "not_selected"),
+    ]
+    for payload, template in cases:
+        notice = notice_for(payload)
+        assert notice is not None
+        assert notice.template == template, payload
+        assert notice.application_id == APP
+        assert payload.event_type in ATHLETE_FACING
+    assert {t for _, t in cases} == set(TEMPLATES), "every template has an event"
+
+
+def test_events_athletes_are_not_told_about_cause_no_email() -> None:
+    assert notice_for(ApplicationWithdrawn(application_id=APP)) is None
+    completed = TrainingModuleCompleted(application_id=APP, module="m", completed_at=WHEN)
+    assert notice_for(completed) is None
+    assert ApplicationWithdrawn.event_type not in ATHLETE_FACING
+
+
+def test_offer_facts_keep_what_the_email_needs_and_nothing_personal() -> None:
+    notice = notice_for(_offered())
+    assert notice is not None
+    assert notice.facts == {
+        "offer_id": str(OFFER),
+        "amount_cents": 1_000_000,
+        "currency": "USD",
+        "components": ["logistics_training"],
+        "rank": 7,
+        "expires_at": WHEN.isoformat(),
+    }
+    assert notice.edition_id == "athlete365-4"
+
+
+@pytest.mark.parametrize(
+    ("preferences", "expected"),
+    [
+        (("fr",), "fr"),
+        (("DE",), "de"),
+        (("fr-CH",), "fr"),
+        (("de_AT",), "de"),
+        (("es",), "en"),
+        (("",), "en"),
+        ((None,), "en"),
+        (("es", "de"), "de"),
+        (("it", None), "en"),
+    ],
+)
+def test_language_falls_back_to_english(preferences: tuple[str | None, ...], expected: str) -> None:
+    assert choose_language(*preferences) == expected
+
+
+@pytest.mark.parametrize(
+    ("cents", "currency", "language", "expected"),
+    [
+        (1_000_000, "USD", "en", "US$10,000"),
+        (1_000_000, "USD", "fr", "10\u202f000\u00a0$US"),
+        (1_000_000, "USD", "de", "10.000\u00a0US$"),
+        (123_456_789, "EUR", "en", "€1,234,567.89"),
+        (123_456_789, "EUR", "fr", "1\u202f234\u202f567,89\u00a0€"),
+        (123_456_789, "EUR", "de", "1.234.567,89\u00a0€"),
+        (5, "CHF", "en", "CHF\u00a00.05"),
+        (250_000, "JPY", "en", "JPY\u00a02,500"),
+        (250_000, "JPY", "de", "2.500\u00a0JPY"),
+    ],
+)
+def test_money_is_written_from_cents_the_way_each_language_reads_it(
+    cents: int, currency: str, language: str, expected: str
+) -> None:
+    assert format_money(cents, currency, language) == expected  # type: ignore[arg-type]
+
+
+def test_deadlines_are_spelled_out_in_utc_per_language() -> None:
+    moment = datetime(2026, 3, 1, 19, 30, tzinfo=UTC)
+    assert format_deadline(moment, "en") == "1 March 2026, 19:30 UTC"
+    assert format_deadline(moment, "fr") == "1er mars 2026 à 19:30 UTC"
+    assert format_deadline(moment, "de") == "1. März 2026, 19:30 Uhr UTC"
+
+
+def test_offer_tokens_match_the_grant_services_signature() -> None:
+    # Known vector: the grant service verifies exactly this token for this key.
+    offer_id = UUID("6f1c2a3b-4d5e-4f60-8a9b-0c1d2e3f4a5b")
+    token = offer_token(offer_id, WHEN, "demo-offer-key")
+    assert token == "AW8cKjtNXk9gipsMHS4_SlsAAAAAar5LQFkDNF4aTAw6Ud29ipoXNahiIjQK3-ahp2iXjeggmSK-"
+    assert offer_link("http://grant:8003/", offer_id, WHEN, "demo-offer-key", "decline") == (
+        f"http://grant:8003/v1/offers/{token}/decline"
+    )
+    assert offer_token(offer_id, WHEN, "another-key") != token
+    with pytest.raises(ValueError, match="signing key"):
+        offer_token(offer_id, WHEN, "")
+
+
+def test_the_same_event_and_recipient_always_get_the_same_message_id() -> None:
+    cause = uuid4()
+    first = notification_id(cause, APP)
+    assert first == notification_id(cause, APP)
+    assert first != notification_id(cause, uuid4())
+    assert message_id(first, "example.org") == f"<{first}@example.org>"
+
+
+def test_server_replies_lose_the_address_before_they_are_reported() -> None:
+    reply = "550 5.1.1 <marie.dupont@example.org>: Recipient address rejected"
+    assert without_addresses(reply) == "550 5.1.1 [address]: Recipient address rejected"
+
+
+POLICY = RetryPolicy(max_attempts=4, base_s=2.0, max_s=5.0)
+
+
+def test_transient_failures_are_retried_with_bounded_exponential_backoff() -> None:
+    delays = [POLICY.decide(Transient("451"), attempts=n, now=WHEN) for n in (1, 2, 3)]
+    assert [d.at - WHEN for d in delays if isinstance(d, RetryAt)] == [
+        timedelta(seconds=2),
+        timedelta(seconds=4),
+        timedelta(seconds=5),
+    ]
+
+
+def test_a_transient_failure_on_the_last_attempt_gives_up() -> None:
+    decision = POLICY.decide(Transient("SMTP 451: try later"), attempts=4, now=WHEN)
+    assert isinstance(decision, GiveUp)
+    assert decision.error_class == "AttemptsExhausted"
+    assert "4 attempts" in decision.reason
+    assert "451" in decision.reason
+
+
+def test_a_permanent_failure_gives_up_at_once_and_success_is_final() -> None:
+    decision = POLICY.decide(Permanent("SMTP 550", "SMTPRejected"), attempts=1, now=WHEN)
+    assert decision == GiveUp("SMTP 550", "SMTPRejected")
+    assert POLICY.decide(Sent(), attempts=3, now=WHEN) == Sent()

@@ -1,0 +1,168 @@
+"""Every athlete-facing e-mail exists in English, French and German and reads right."""
+
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+import pytest
+
+from services.notification.adapters.renderer import Rendered, TemplateRenderer
+from services.notification.domain.catalog import TEMPLATES
+from services.notification.domain.composition import (
+    DEFAULT_PROGRAMME,
+    OfferLinks,
+    OfferLinksUnavailable,
+    compose,
+)
+from services.notification.domain.languages import SUPPORTED, Language, choose_language
+from services.notification.domain.offer_links import offer_token
+
+pytestmark = pytest.mark.unit
+
+OFFER = UUID("6f1c2a3b-4d5e-4f60-8a9b-0c1d2e3f4a5b")
+DEADLINE = datetime(2026, 10, 1, 12, 0, tzinfo=UTC)
+LINKS = OfferLinks(base_url="https://grant.example.org", key="demo-offer-key")
+PROGRAMME = "Athlete365 Business Accelerator 4"
+FACTS: dict[str, dict[str, Any]] = {
+    "screened_ineligible": {"reasons": ["career_ended_too_long_ago", "new_rule"]},
+    "enrolled": {"modules": ["business-foundations", "global-sourcing"]},
+    "offered": {
+        "offer_id": str(OFFER),
+        "amount_cents": 1_000_000,
+        "currency": "USD",
+        "components": ["logistics_training", "operations_training", "sourcing_training"],
+        "rank": 12,
+        "expires_at": DEADLINE.isoformat(),
+    },
+    "accepted": {"offer_id": str(OFFER)},
+    "declined": {"offer_id": str(OFFER)},
+    "expired": {"offer_id": str(OFFER)},
+    "waitlisted": {"rank": 57},
+}
+RENDERER = TemplateRenderer()
+
+
+def render(template: str, language: Language, name: str = "Marie Dupont") -> Rendered:
+    letter = compose(
+        template,
+        FACTS.get(template, {}),
+        name=name,
+        language=language,
+        programme=PROGRAMME,
+        offer_links=LINKS,
+    )
+    return RENDERER.render(letter)
+
+
+def test_no_template_is_missing_in_any_language() -> None:
+    expected = {(language, template) for language in SUPPORTED for template in TEMPLATES}
+    assert RENDERER.available() == expected
+
+
+@pytest.mark.parametrize("language", SUPPORTED)
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_every_template_renders_a_greeting_a_subject_and_no_leftovers(
+    template: str, language: Language
+) -> None:
+    mail = render(template, language, name="Zoë Ångström-Müller")
+    assert mail.subject
+    assert "\n" not in mail.subject
+    assert "Zoë Ångström-Müller" in mail.text
+    assert PROGRAMME in mail.text
+    for leftover in ("{{", "}}", "{%", "%}", "None", "[]"):
+        assert leftover not in mail.text
+        assert leftover not in mail.subject
+    assert all(len(line) <= 76 or "://" in line for line in mail.text.splitlines())
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_subjects_and_bodies_differ_per_language(template: str) -> None:
+    subjects = {render(template, language).subject for language in SUPPORTED}
+    bodies = {render(template, language).text for language in SUPPORTED}
+    assert len(subjects) == len(SUPPORTED)
+    assert len(bodies) == len(SUPPORTED)
+
+
+@pytest.mark.parametrize(
+    ("language", "greeting", "amount", "deadline", "component"),
+    [
+        ("en", "Dear Marie Dupont,", "US$10,000", "1 October 2026, 12:00 UTC", "Sourcing training"),
+        (
+            "fr",
+            "Bonjour Marie Dupont,",
+            "10\u202f000\u00a0$US",
+            "1er octobre 2026 à 12:00 UTC",
+            "Formation à l'approvisionnement",
+        ),
+        (
+            "de",
+            "Guten Tag Marie Dupont,",
+            "10.000\u00a0US$",
+            "1. Oktober 2026, 12:00 Uhr UTC",
+            "Beschaffungs-Training",
+        ),
+    ],
+)
+def test_offer_email_shows_value_components_deadline_and_both_links(
+    language: Language, greeting: str, amount: str, deadline: str, component: str
+) -> None:
+    mail = render("offered", language)
+    token = offer_token(OFFER, DEADLINE, "demo-offer-key")
+    assert mail.text.startswith(greeting)
+    assert amount in mail.subject
+    assert amount in mail.text
+    assert " ".join(deadline.split()) in " ".join(mail.text.split())
+    assert component in mail.text
+    assert "12" in mail.text
+    lines = mail.text.splitlines()
+    assert f"https://grant.example.org/v1/offers/{token}/accept" in lines
+    assert f"https://grant.example.org/v1/offers/{token}/decline" in lines
+
+
+def test_offer_email_cannot_be_written_without_a_signing_key() -> None:
+    with pytest.raises(OfferLinksUnavailable):
+        compose(
+            "offered",
+            FACTS["offered"],
+            name="A",
+            language="en",
+            programme=None,
+            offer_links=OfferLinks(base_url="https://grant.example.org", key=""),
+        )
+
+
+@pytest.mark.parametrize(
+    ("language", "known", "unknown"),
+    [
+        ("en", "more than 12 years", "Another eligibility requirement was not met"),
+        ("fr", "plus de 12 ans", "Une autre condition d'éligibilité n'est pas remplie"),
+        ("de", "mehr als 12 Jahre", "Eine weitere Teilnahmevoraussetzung ist nicht erfüllt"),
+    ],
+)
+def test_ineligible_email_explains_each_reason_readably(
+    language: Language, known: str, unknown: str
+) -> None:
+    text = " ".join(render("screened_ineligible", language).text.split())
+    assert known in text
+    assert unknown in text
+    assert "new_rule" in text, "an unknown code is quoted so support can look it up"
+    assert "career_ended_too_long_ago" not in text
+
+
+def test_waitlist_email_gives_the_rank_and_enrolment_lists_the_modules() -> None:
+    assert "ranked 57" in " ".join(render("waitlisted", "en").text.split())
+    assert "Rang 57" in render("waitlisted", "de").text
+    enrolled = render("enrolled", "fr").text
+    assert "  - Les bases de l'entreprise" in enrolled
+    assert "  - Approvisionnement international" in enrolled
+
+
+def test_an_unknown_language_is_written_to_in_english() -> None:
+    mail = render("received", choose_language("pt-BR"))
+    assert mail.text.startswith("Dear Marie Dupont,")
+    assert mail.subject == f"We have received your application to the {PROGRAMME}"
+
+
+def test_an_unknown_edition_still_names_the_programme() -> None:
+    letter = compose("accepted", {}, name="A", language="en", programme=None, offer_links=LINKS)
+    assert DEFAULT_PROGRAMME in RENDERER.render(letter).text
