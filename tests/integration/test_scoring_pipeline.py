@@ -39,17 +39,19 @@ RUBRIC = rubric_of(load_editions()[EDITION])
 MODULES = RUBRIC.training_modules
 
 
-def event(payload: EventPayload, application_id: uuid.UUID) -> CloudEvent:
+def event(payload: EventPayload, application_id: uuid.UUID, edition: str = EDITION) -> CloudEvent:
     return make_event(
         payload,
         service="intake",
         subject=str(application_id),
         correlation_id=str(uuid.uuid4()),
-        edition_id=EDITION,
+        edition_id=edition,
     )
 
 
-def received(application_id: uuid.UUID, *, stage: str = "revenue", n: int = 0) -> CloudEvent:
+def received(
+    application_id: uuid.UUID, *, stage: str = "revenue", n: int = 0, edition: str = EDITION
+) -> CloudEvent:
     business = BusinessProfile.model_validate(
         {
             "sector": "sporting_goods",
@@ -61,7 +63,7 @@ def received(application_id: uuid.UUID, *, stage: str = "revenue", n: int = 0) -
     )
     payload = ApplicationReceived(
         application_id=application_id,
-        edition_id=EDITION,
+        edition_id=edition,
         applicant_id=f"A365-{application_id.hex[:8]}",
         country="FRA",
         sport="Judo",
@@ -70,7 +72,7 @@ def received(application_id: uuid.UUID, *, stage: str = "revenue", n: int = 0) -
         career_end_year=2010 + n % 16,
         business=business,
     )
-    return event(payload, application_id)
+    return event(payload, application_id, edition)
 
 
 def screened(application_id: uuid.UUID, *, eligible: bool) -> CloudEvent:
