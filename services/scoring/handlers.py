@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from services.scoring.adapters import applications_repository as repository
-from services.scoring.domain.application import ApplicationState, Change
+from services.scoring.domain.application import ApplicationState, Change, Status
 from services.scoring.domain.rubric import Rubric, as_points
 from services.scoring.domain.scorecard import Review, ScoreCard
 from shared.clock import Clock
@@ -106,7 +106,7 @@ async def _score_and_save(
     events: list[tuple[str, CloudEvent]] = []
     for state in states:
         rubric = scoring.rubric_of(state)
-        if rubric is None and state.facts is not None:
+        if rubric is None and state.status is Status.ELIGIBLE:
             log.warning("no rubric for this edition; not scored", edition_id=state.edition_id)
         state, card = state.rescored(rubric, now=now)
         saved.append(state)
