@@ -34,8 +34,8 @@ class ServiceRuntime:
             settings.kafka_bootstrap_servers,
             client_id=service,
             graceful_timeout=20.0,
-            # A plain stdlib logger, so FastStream's lines go through the JSON, redacting setup.
-            logger=logging.getLogger(f"faststream.{service}"),
+            # Not under "faststream": that logger stops propagation and prints coloured text.
+            logger=logging.getLogger(f"accelerator.broker.{service}"),
         )
         declare_publications(self.broker, service)
         self.consumer_progress: list[ConsumerProgress] = []
