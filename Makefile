@@ -22,9 +22,12 @@ down: .venv/.installed
 purge: .venv/.installed
 	$(PY) -m infra down --purge --run-dir $(RUN_DIR)
 
-# Starts the whole stack and leaves it up; `make down` stops it.
-demo: up
-	@echo "The demo edition athlete365-4 is open for applications; see .run/stack.env for URLs."
+# A whole edition on a fresh stack (the demo edition can close only once), left running
+# afterwards so it can be looked at; `make down` stops it.
+demo: .venv/.installed
+	$(PY) -m infra down --purge --run-dir $(RUN_DIR)
+	$(PY) -m infra up --run-dir $(RUN_DIR)
+	$(PY) -m demo --run-dir $(RUN_DIR)
 
 status: .venv/.installed
 	$(PY) -m infra status --run-dir $(RUN_DIR)
@@ -32,7 +35,7 @@ status: .venv/.installed
 lint: .venv/.installed
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	$(PY) -m mypy shared services infra tests bench
+	$(PY) -m mypy shared services infra tests bench demo cli
 
 # The Compose Specification schema and linter that the deployment tests use, pinned.
 COMPOSE_LINT := deploy/compose-lint

@@ -25,6 +25,8 @@ SERVICE_URL_KEYS = {
     "grant": "GRANT_URL",
     "notification": "NOTIFICATION_URL",
 }
+# On this machine every athlete of the demo applies from one address.
+_LOCAL_INTAKE_LIMITS = {"SUBMISSION_RATE_PER_MINUTE": "60000", "SUBMISSION_BURST": "1000"}
 _SHARED_KEYS = (
     "KAFKA_BOOTSTRAP_SERVERS",
     "ADMIN_TOKEN",
@@ -63,6 +65,7 @@ class ServiceProcess:
             "HTTP_HOST": url.hostname or "127.0.0.1",
             "HTTP_PORT": str(url.port),
             "GRANT_URL": stack_env.get("GRANT_URL", ""),
+            **(_LOCAL_INTAKE_LIMITS if self.name == "intake" else {}),
         }
 
     def start(self, stack_env: Mapping[str, str]) -> None:

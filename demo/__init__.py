@@ -1,0 +1,1 @@
+"""`make demo`: one whole edition of the programme, run against the live local stack."""

@@ -1,0 +1,100 @@
+"""Follows every public topic from the beginning, the way a dashboard does, and counts."""
+
+import asyncio
+import contextlib
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer
+
+from shared import topics
+from shared.events.envelope import CloudEvent, MalformedEvent
+
+PUBLIC_TOPICS = (
+    topics.APPLICATIONS,
+    topics.TRAINING,
+    topics.SCORES,
+    topics.EDITIONS,
+    topics.GRANTS,
+    topics.NOTIFICATIONS,
+)
+
+
+@dataclass
+class Picture:
+    """What the public topics say about one edition so far."""
+
+    edition_id: str
+    types: Counter[str] = field(default_factory=Counter)
+    applications: set[str] = field(default_factory=set)
+    scored: set[str] = field(default_factory=set)
+    eligible: set[str] = field(default_factory=set)
+    mail_languages: Counter[str] = field(default_factory=Counter)
+    mail_templates: Counter[str] = field(default_factory=Counter)
+    offers: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def count(self, event_type: str) -> int:
+        return self.types[f"accelerator.{event_type}.v1"]
+
+    def take(self, event: CloudEvent) -> None:
+        data = event.data
+        if event.type == "accelerator.application.received.v1":
+            if data.get("edition_id") != self.edition_id:
+                return
+            self.applications.add(event.subject)
+        elif event.type == "accelerator.notification.sent.v1":
+            self.mail_languages[data["language"]] += 1
+            self.mail_templates[data["template"]] += 1
+        elif event.subject not in self.applications and event.editionid != self.edition_id:
+            return
+        self.types[event.type] += 1
+        if event.type == "accelerator.application.screened.v1" and data["eligible"]:
+            self.eligible.add(event.subject)
+        elif event.type == "accelerator.application.scored.v1":
+            self.scored.add(event.subject)
+        elif event.type == "accelerator.grant.offered.v1":
+            self.offers[data["offer_id"]] = data
+
+
+class Observer:
+    def __init__(self, bootstrap: str, edition_id: str) -> None:
+        self.picture = Picture(edition_id)
+        self._bootstrap = bootstrap
+        self._task: asyncio.Task[None] | None = None
+
+    async def __aenter__(self) -> "Observer":
+        self._task = asyncio.create_task(self._follow())
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _follow(self) -> None:
+        consumer = AIOKafkaConsumer(
+            *PUBLIC_TOPICS,
+            bootstrap_servers=self._bootstrap,
+            auto_offset_reset="earliest",
+            enable_auto_commit=False,
+        )
+        await consumer.start()
+        try:
+            while True:
+                batches = await consumer.getmany(timeout_ms=500, max_records=2_000)
+                for records in batches.values():
+                    for record in records:
+                        with contextlib.suppress(MalformedEvent):
+                            self.picture.take(CloudEvent.from_bytes(record.value))
+        finally:
+            await consumer.stop()
+
+    async def until(self, condition: Any, *, what: str, timeout_s: float = 300.0) -> None:
+        """Wait until condition(picture) holds; a clear error names what never happened."""
+        deadline = asyncio.get_running_loop().time() + timeout_s
+        while not condition(self.picture):
+            if asyncio.get_running_loop().time() > deadline:
+                raise TimeoutError(f"gave up after {timeout_s:.0f}s waiting for {what}")
+            await asyncio.sleep(0.5)

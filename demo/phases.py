@@ -1,0 +1,81 @@
+"""The steps of one edition, each through the services' public HTTP APIs."""
+
+import asyncio
+import random
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+import httpx
+from rich.progress import Progress
+
+from demo.athletes import Applicant
+
+CONCURRENCY = 16
+
+
+async def _bounded(calls: Iterable[Any], progress: Progress, label: str, total: int) -> list[Any]:
+    task = progress.add_task(label, total=total)
+    gate = asyncio.Semaphore(CONCURRENCY)
+
+    async def one(call: Any) -> Any:
+        async with gate:
+            result = await call
+        progress.advance(task)
+        return result
+
+    return list(await asyncio.gather(*(one(c) for c in calls)))
+
+
+async def submit(
+    http: httpx.AsyncClient,
+    intake_url: str,
+    edition_id: str,
+    people: list[Applicant],
+    progress: Progress,
+) -> tuple[Counter[int], dict[str, str]]:
+    """Every applicant applies over HTTP; returns status counts and accepted ids -> language."""
+    url = f"{intake_url}/v1/editions/{edition_id}/applications"
+
+    async def apply(person: Applicant) -> tuple[int, str | None, str]:
+        response = await http.post(url, json=person.body)
+        accepted = response.json()["application_id"] if response.status_code == 202 else None
+        return response.status_code, accepted, person.body.get("language", "en")
+
+    results = await _bounded((apply(p) for p in people), progress, "applications", len(people))
+    statuses = Counter(status for status, _, _ in results)
+    return statuses, {app_id: lang for _, app_id, lang in results if app_id}
+
+
+async def train(
+    http: httpx.AsyncClient,
+    intake_url: str,
+    admin: dict[str, str],
+    eligible: Iterable[str],
+    modules: list[str],
+    progress: Progress,
+    seed: int,
+) -> int:
+    """Athletes complete some of the training track; returns completions recorded."""
+    rng = random.Random(seed)
+    plan = [(app, m) for app in sorted(eligible) for m in rng.sample(modules, rng.randint(0, 5))]
+
+    async def complete(app_id: str, module: str) -> int:
+        response = await http.post(
+            f"{intake_url}/v1/applications/{app_id}/training/{module}/complete", headers=admin
+        )
+        response.raise_for_status()
+        return 1
+
+    done = await _bounded(
+        (complete(a, m) for a, m in plan), progress, "training modules", len(plan)
+    )
+    return sum(done)
+
+
+async def answer(http: httpx.AsyncClient, links: list[str]) -> Counter[int]:
+    """Athletes click the links in their offer e-mails."""
+    statuses: Counter[int] = Counter()
+    for link in links:
+        statuses[(await http.post(link)).status_code] += 1
+    return statuses

@@ -1,0 +1,171 @@
+"""One edition from first application to the last e-mail, driven like its users would."""
+
+import asyncio
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+from rich.console import Console
+from rich.progress import Progress
+
+from demo import phases
+from demo.athletes import applicants
+from demo.mailbox import OfferMail, offer_mails
+from demo.observer import Observer, Picture
+from shared.editions import load_editions
+
+EDITION_ID = "athlete365-4"
+# The mix of answers to the first round of offers; later offers are all accepted.
+ACCEPT_SHARE, DECLINE_SHARE = 0.7, 0.15
+
+
+@dataclass
+class Outcome:
+    statuses: Counter[int] = field(default_factory=Counter)
+    picture: Picture = field(default_factory=lambda: Picture(EDITION_ID))
+    first_round_offers: int = 0
+    standings: dict[str, Any] = field(default_factory=dict)
+    answers: Counter[str] = field(default_factory=Counter)
+
+
+async def run_edition(
+    env: dict[str, str], *, athletes: int, seed: int, console: Console
+) -> Outcome:
+    edition = load_editions()[EDITION_ID]
+    admin = {"Authorization": f"Bearer {env['ADMIN_TOKEN']}"}
+    intake, grant = env["INTAKE_URL"], env["GRANT_URL"]
+    outcome = Outcome()
+    async with (
+        Observer(env["KAFKA_BOOTSTRAP_SERVERS"], EDITION_ID) as observer,
+        httpx.AsyncClient(timeout=60) as http,
+    ):
+        outcome.picture = observer.picture
+        with Progress(console=console) as progress:
+            outcome.statuses, accepted = await phases.submit(
+                http, intake, EDITION_ID, applicants(athletes, seed), progress
+            )
+            await observer.until(
+                lambda p: p.count("application.screened") >= len(accepted), what="screening"
+            )
+            await phases.train(
+                http,
+                intake,
+                admin,
+                observer.picture.eligible,
+                edition.training.modules,
+                progress,
+                seed,
+            )
+        eligible = len(observer.picture.eligible)
+        console.print(f"[bold]{eligible}[/] eligible athletes enrolled; waiting for their scores…")
+        await _until_grant_has_scores(http, grant, admin, eligible)
+
+        console.print("closing the edition…")
+        (
+            await http.post(f"{grant}/v1/editions/{EDITION_ID}/close", headers=admin)
+        ).raise_for_status()
+        capacity = min(edition.grant_capacity, eligible)
+        await observer.until(lambda p: p.count("grant.offered") >= capacity, what="first offers")
+        outcome.first_round_offers = observer.picture.count("grant.offered")
+
+        mail_dir = Path(env["MAIL_DIR"])
+        answered: set[str] = set()
+        first = await _offer_mails(observer, mail_dir, outcome.first_round_offers)
+        n_accept, n_decline = int(len(first) * ACCEPT_SHARE), int(len(first) * DECLINE_SHARE)
+        console.print(
+            f"{len(first)} offers e-mailed: {n_accept} accept, {n_decline} decline, "
+            f"{len(first) - n_accept - n_decline} never answer"
+        )
+        await _answer(http, outcome, first[:n_accept], "accept", answered)
+        await _answer(http, outcome, first[n_accept : n_accept + n_decline], "decline", answered)
+        answered |= {m.accept_url for m in first}  # the silent ones stay silent
+
+        as_of = datetime.now(UTC) + edition.offer_window + timedelta(days=1)
+        console.print(f"moving time to {as_of:%Y-%m-%d}: unanswered offers expire…")
+        (
+            await http.post(
+                f"{grant}/v1/editions/{EDITION_ID}/expire-overdue",
+                headers=admin,
+                json={"as_of": as_of.isoformat()},
+            )
+        ).raise_for_status()
+        outcome.standings = await _promote_until_settled(
+            http, grant, admin, observer, outcome, answered, mail_dir
+        )
+        await observer.until(_every_event_mailed, what="every e-mail", timeout_s=300)
+    return outcome
+
+
+async def _until_grant_has_scores(
+    http: httpx.AsyncClient, grant: str, admin: dict[str, str], eligible: int
+) -> None:
+    for _ in range(1_200):
+        standings = await _standings(http, grant, admin)
+        if standings["applications"].get("scored", 0) >= eligible:
+            return
+        await asyncio.sleep(0.5)
+    raise TimeoutError("grant never saw a score for every eligible application")
+
+
+async def _standings(http: httpx.AsyncClient, grant: str, admin: dict[str, str]) -> dict[str, Any]:
+    response = await http.get(f"{grant}/v1/editions/{EDITION_ID}/standings", headers=admin)
+    response.raise_for_status()
+    standings: dict[str, Any] = response.json()
+    return standings
+
+
+async def _offer_mails(observer: Observer, mail_dir: Path, expected: int) -> list[OfferMail]:
+    await observer.until(
+        lambda p: p.mail_templates["offered"] >= expected, what=f"{expected} offer e-mails"
+    )
+    return sorted(offer_mails(mail_dir).values(), key=lambda m: m.accept_url)
+
+
+async def _answer(
+    http: httpx.AsyncClient, outcome: Outcome, mails: list[OfferMail], how: str, answered: set[str]
+) -> None:
+    links = [m.accept_url if how == "accept" else m.decline_url for m in mails]
+    statuses = await phases.answer(http, links)
+    outcome.answers[how] += statuses[200]
+    answered |= {m.accept_url for m in mails}
+
+
+async def _promote_until_settled(
+    http: httpx.AsyncClient,
+    grant: str,
+    admin: dict[str, str],
+    observer: Observer,
+    outcome: Outcome,
+    answered: set[str],
+    mail_dir: Path,
+) -> dict[str, Any]:
+    """Each promoted athlete accepts, until every package is taken or nobody is left."""
+    for _ in range(1_200):
+        standings = await _standings(http, grant, admin)
+        if standings["settled"]:
+            return standings
+        fresh = [m for m in offer_mails(mail_dir).values() if m.accept_url not in answered]
+        await _answer(http, outcome, fresh, "accept", answered)
+        await asyncio.sleep(0.5)
+    raise TimeoutError("the edition did not settle")
+
+
+ATHLETE_FACING = (
+    "application.received",
+    "application.screened",
+    "training.enrolled",
+    "grant.offered",
+    "grant.accepted",
+    "grant.declined",
+    "grant.expired",
+    "application.waitlisted",
+    "application.not_selected",
+)
+
+
+def _every_event_mailed(picture: Picture) -> bool:
+    expected = sum(picture.count(t) for t in ATHLETE_FACING)
+    return sum(picture.mail_templates.values()) >= expected

@@ -1,0 +1,52 @@
+"""The table `make demo` ends with."""
+
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from demo.run import Outcome
+
+
+def _usd(cents: int) -> str:
+    return f"US${cents / 100:,.0f}"
+
+
+def print_summary(console: Console, outcome: Outcome, env: dict[str, str]) -> None:
+    picture, standings = outcome.picture, outcome.standings
+    offered = picture.count("grant.offered")
+    rows: list[tuple[str, Any]] = [
+        ("submitted", sum(outcome.statuses.values())),
+        ("accepted for screening (202)", outcome.statuses[202]),
+        ("rejected as invalid (422)", outcome.statuses[422]),
+        ("rejected as duplicate (409)", outcome.statuses[409]),
+        ("eligible", len(picture.eligible)),
+        ("not eligible", picture.count("application.screened") - len(picture.eligible)),
+        ("enrolled in training", picture.count("training.enrolled")),
+        ("training modules completed", picture.count("training.module_completed")),
+        ("scored (applications)", len(picture.scored)),
+        ("offered", offered),
+        ("  of which promoted from the waitlist", offered - outcome.first_round_offers),
+        ("accepted", picture.count("grant.accepted")),
+        ("declined", picture.count("grant.declined")),
+        ("expired", picture.count("grant.expired")),
+        ("waitlisted", picture.count("application.waitlisted")),
+        ("not selected", picture.count("application.not_selected")),
+        ("budget committed", _usd(standings.get("committed_cents", 0))),
+        ("budget cap", _usd(standings.get("budget_cents", 0))),
+    ]
+    rows += [
+        (f"e-mails sent ({language})", n) for language, n in sorted(picture.mail_languages.items())
+    ]
+    rows.append(("e-mails sent (all)", sum(picture.mail_languages.values())))
+    table = Table(title="Athlete365 Business Accelerator 4 — edition summary")
+    table.add_column("")
+    table.add_column("count", justify="right")
+    for label, value in rows:
+        table.add_row(label, str(value))
+    console.print(table)
+    console.print("Where to look:")
+    for key in ("INTAKE_URL", "SCORING_URL", "GRANT_URL", "DASHBOARD_URL", "MAIL_DIR"):
+        console.print(f"  {key:<14} {env.get(key, '-')}")
+    console.print(f"  standings      {env.get('GRANT_URL')}/v1/editions/athlete365-4/standings")
+    console.print("The stack stays up; `make down` stops it.")
