@@ -1,5 +1,4 @@
-from services.intake.bootstrap import build_app
+from services.intake.bootstrap import IntakeSettings, build_app
 from shared.serve import serve
-from shared.settings import ServiceSettings
 
-serve(build_app, ServiceSettings)
+serve(build_app, IntakeSettings)

@@ -1,13 +1,64 @@
 """Composition root of the intake service: the one place its parts are wired together."""
 
-from fastapi import FastAPI
+from pathlib import Path
 
+from fastapi import FastAPI
+from pydantic import Field, SecretStr
+
+from services.intake import handlers
+from services.intake.entrypoints import admin, applications, errors
+from services.intake.entrypoints.dependencies import IntakeApi
+from services.intake.entrypoints.rate_limit import TokenBuckets
+from shared import topics
+from shared.clock import Clock, SystemClock
+from shared.editions import DEFAULT_EDITIONS_DIR, load_editions
 from shared.runtime import ServiceRuntime
 from shared.settings import ServiceSettings
 
 
-def build_app(settings: ServiceSettings) -> FastAPI:
+class IntakeSettings(ServiceSettings):
+    # Unset, the admin endpoints accept nobody: closed rather than open.
+    admin_token: SecretStr = Field(default=SecretStr(""), description="bearer for admins")
+    editions_dir: Path = DEFAULT_EDITIONS_DIR
+    submission_rate_per_minute: float = Field(
+        default=60.0, gt=0, description="sustained submissions per minute per client address"
+    )
+    submission_burst: int = Field(
+        default=20, ge=1, description="submissions a client may send at once before waiting"
+    )
+    max_submission_bytes: int = Field(
+        default=64 * 1024, ge=1024, description="413 for a bigger body, except CSV imports"
+    )
+    max_import_bytes: int = Field(
+        default=4 * 1024 * 1024, ge=1024, description="413 for a bigger CSV chunk"
+    )
+
+
+def build_app(settings: IntakeSettings, *, clock: Clock | None = None) -> FastAPI:
+    # A bad edition file stops the service at start-up with the file and field named.
+    editions = load_editions(settings.editions_dir)
     runtime = ServiceRuntime(
         service="intake", settings=settings, migrations_package="services.intake.migrations"
     )
-    return runtime.create_app()
+    runtime.consume(
+        topics.EDITIONS,
+        handler=handlers.editions_closed,
+        description="Editions closed by grant: intake takes no more applications for them.",
+    )
+    api = IntakeApi(
+        pool=lambda: runtime.pool,
+        editions=editions,
+        clock=clock or SystemClock(),
+        admin_token=settings.admin_token.get_secret_value(),
+        submissions=TokenBuckets(
+            per_minute=settings.submission_rate_per_minute, burst=settings.submission_burst
+        ),
+    )
+    app = runtime.create_app(
+        [
+            applications.router(api, max_body_bytes=settings.max_submission_bytes),
+            admin.router(api, max_import_bytes=settings.max_import_bytes),
+        ]
+    )
+    errors.install(app)
+    return app

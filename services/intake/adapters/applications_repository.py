@@ -1,0 +1,123 @@
+"""Intake's applications, training progress and closed editions in its own schema."""
+
+from datetime import datetime
+from uuid import UUID
+
+import asyncpg
+
+from services.intake.domain.application import (
+    DuplicateApplication,
+    NewApplication,
+    StoredApplication,
+    token_hash,
+)
+from services.intake.domain.emails import email_key
+from shared.db import Connection
+
+_INSERT_APPLICATION = """
+INSERT INTO applications (
+    application_id, edition_id, athlete_id, email_key, full_name, email, language, country,
+    sport, athlete_status, career_end_year, business_name, business_sector, business_stage,
+    pitch, sourcing_needs, target_markets, consent_marketing, submitted_at,
+    status_token_sha256, eligible, screening_reasons, training_modules)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
+        $19, $20, $21, $22, $23)
+"""
+
+
+_SELECT = """
+SELECT application_id, edition_id, submitted_at, eligible, screening_reasons,
+       training_modules, status_token_sha256
+FROM applications
+WHERE application_id = $1
+"""
+_SELECT_FOR_UPDATE = _SELECT + "FOR UPDATE"
+
+
+async def add_application(conn: Connection, *, application: NewApplication) -> None:
+    """Store it, or DuplicateApplication when the athlete or the mailbox already applied."""
+    form, business = application.form, application.form.business
+    try:
+        await conn.execute(
+            _INSERT_APPLICATION,
+            application.application_id,
+            application.edition_id,
+            form.athlete_id,
+            email_key(form.email),
+            form.full_name,
+            form.email,
+            form.language,
+            form.country,
+            form.sport,
+            form.athlete_status,
+            form.career_end_year,
+            business.name,
+            business.sector,
+            business.stage,
+            business.pitch,
+            business.sourcing_needs,
+            business.target_markets,
+            form.consent.marketing,
+            application.submitted_at,
+            token_hash(application.status_token),
+            application.screening.eligible,
+            list(application.screening.reasons),
+            list(application.training_modules),
+        )
+    except asyncpg.UniqueViolationError as exc:
+        by_email = exc.constraint_name == "one_application_per_email"
+        raise DuplicateApplication(
+            edition_id=application.edition_id, by="email" if by_email else "athlete_id"
+        ) from None
+
+
+async def find_application(
+    conn: Connection, *, application_id: UUID, lock: bool = False
+) -> StoredApplication | None:
+    row = await conn.fetchrow(_SELECT_FOR_UPDATE if lock else _SELECT, application_id)
+    if row is None:
+        return None
+    completions = await conn.fetch(
+        "SELECT module, completed_at FROM module_completions WHERE application_id = $1",
+        application_id,
+    )
+    return StoredApplication(
+        application_id=row["application_id"],
+        edition_id=row["edition_id"],
+        submitted_at=row["submitted_at"],
+        eligible=row["eligible"],
+        reasons=tuple(row["screening_reasons"]),
+        training_modules=tuple(row["training_modules"]),
+        completions=tuple((c["module"], c["completed_at"]) for c in completions),
+        status_token_hash=row["status_token_sha256"],
+    )
+
+
+async def add_completion(
+    conn: Connection, *, application_id: UUID, module: str, completed_at: datetime
+) -> bool:
+    """Record the completion; False when it was recorded before (the first time stays)."""
+    inserted = await conn.fetchval(
+        "INSERT INTO module_completions (application_id, module, completed_at)"
+        " VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING true",
+        application_id,
+        module,
+        completed_at,
+    )
+    return bool(inserted)
+
+
+async def edition_closed_at(conn: Connection, *, edition_id: str) -> datetime | None:
+    closed_at: datetime | None = await conn.fetchval(
+        "SELECT closed_at FROM closed_editions WHERE edition_id = $1", edition_id
+    )
+    return closed_at
+
+
+async def record_edition_closed(conn: Connection, *, edition_id: str, closed_at: datetime) -> None:
+    await conn.execute(
+        "INSERT INTO closed_editions (edition_id, closed_at) VALUES ($1, $2)"
+        " ON CONFLICT (edition_id) DO NOTHING",
+        edition_id,
+        closed_at,
+    )

@@ -1,0 +1,131 @@
+"""Intake's use cases. Each state change and the events it causes commit together."""
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from uuid import UUID
+
+from services.intake import integration_events
+from services.intake.adapters import applications_repository as repository
+from services.intake.domain.application import (
+    DuplicateApplication,
+    NewApplication,
+    StoredApplication,
+    ensure_open,
+    new_application,
+    token_hash,
+)
+from services.intake.domain.csv_rows import CsvRow
+from services.intake.domain.imports import Imported, ImportReport, Rejected, row_form
+from services.intake.domain.problems import FieldProblem
+from services.intake.domain.submission import ApplicationForm
+from shared.auth import token_matches
+from shared.clock import Clock
+from shared.consumer import Delivery
+from shared.db import Connection
+from shared.editions import Edition
+from shared.events.codec import read_payload
+from shared.events.contracts import EditionClosed
+from shared.outbox import add_to_outbox
+
+
+class UnknownApplication(Exception):
+    pass
+
+
+async def submit(
+    conn: Connection, *, edition: Edition, form: ApplicationForm, clock: Clock, correlation_id: str
+) -> NewApplication:
+    """Screen, store and announce an application; EditionNotOpen, DuplicateApplication."""
+    now = clock.now()
+    form = form.checked_against(this_year=now.year)
+    async with conn.transaction():
+        ensure_open(
+            edition,
+            now=now,
+            closed_at=await repository.edition_closed_at(conn, edition_id=edition.id),
+        )
+        application = new_application(form, edition=edition, now=now)
+        await repository.add_application(conn, application=application)
+        events = integration_events.application_accepted(application, correlation_id=correlation_id)
+        await add_to_outbox(conn, events)
+    return application
+
+
+async def import_rows(
+    conn: Connection, *, edition: Edition, rows: Iterable[CsvRow], clock: Clock, correlation_id: str
+) -> ImportReport:
+    """Each valid row is submitted on its own, so a bad row costs only itself."""
+    report = ImportReport(edition_id=edition.id)
+    for row in rows:
+        form = row_form(row, this_year=clock.now().year)
+        if isinstance(form, list):
+            report.rejected.append(Rejected(row.line, 422, form))
+            continue
+        try:
+            app = await submit(
+                conn, edition=edition, form=form, clock=clock, correlation_id=correlation_id
+            )
+        except DuplicateApplication as exc:
+            field = "email" if exc.by == "email" else "athlete_id"
+            report.rejected.append(
+                Rejected(row.line, 409, [FieldProblem(field, str(exc), "duplicate")])
+            )
+            continue
+        report.imported.append(Imported(row.line, app.application_id, app.status_token))
+    return report
+
+
+async def complete_module(
+    conn: Connection, *, application_id: UUID, module: str, clock: Clock, correlation_id: str
+) -> tuple[datetime, bool]:
+    """Record a completed module once; (when it was completed, whether this call recorded it)."""
+    async with conn.transaction():
+        application = await repository.find_application(
+            conn, application_id=application_id, lock=True
+        )
+        if application is None:
+            raise UnknownApplication(application_id)
+        application.check_completion(module)
+        now = clock.now()
+        if not await repository.add_completion(
+            conn, application_id=application_id, module=module, completed_at=now
+        ):
+            return dict(application.completions)[module], False
+        await add_to_outbox(
+            conn,
+            integration_events.module_completed(
+                application_id=application_id,
+                edition_id=application.edition_id,
+                module=module,
+                at=now,
+                correlation_id=correlation_id,
+            ),
+        )
+    return now, True
+
+
+async def read_application(
+    conn: Connection, *, application_id: UUID, token: str | None, admin_token: str
+) -> StoredApplication:
+    """The application for its status token or the admin token; otherwise UnknownApplication,
+    so that a wrong token does not reveal that the application exists."""
+    application = await repository.find_application(conn, application_id=application_id)
+    if application is None or token is None:
+        raise UnknownApplication(application_id)
+    if not token_matches(token, admin_token) and not token_matches(
+        token_hash(token), application.status_token_hash
+    ):
+        raise UnknownApplication(application_id)
+    return application
+
+
+async def editions_closed(conn: Connection, deliveries: Sequence[Delivery]) -> None:
+    """Grant closed an edition: intake takes no more applications for it."""
+    for delivery in deliveries:
+        if delivery.event.type != EditionClosed.event_type:
+            continue  # other edition events are grant's business
+        payload = read_payload(delivery.event)
+        if isinstance(payload, EditionClosed):
+            await repository.record_edition_closed(
+                conn, edition_id=payload.edition_id, closed_at=payload.closed_at
+            )

@@ -1,0 +1,100 @@
+"""The events intake publishes, built from its domain objects (DESIGN §2).
+
+Keys: the application id on the applications and training topics, the applicant's athlete
+id on the contacts topic. Name and e-mail go on the contacts topic only.
+"""
+
+from datetime import datetime
+from uuid import UUID
+
+from services.intake.domain.application import NewApplication
+from shared.events.codec import make_event
+from shared.events.contracts import (
+    ApplicationReceived,
+    ApplicationScreened,
+    BusinessProfile,
+    ContactUpdated,
+    EventPayload,
+    TrainingEnrolled,
+    TrainingModuleCompleted,
+)
+from shared.events.envelope import CloudEvent
+
+SERVICE = "intake"
+Outgoing = tuple[str, CloudEvent]
+
+
+def _event(
+    payload: EventPayload, *, subject: str, edition_id: str, correlation_id: str
+) -> Outgoing:
+    event = make_event(
+        payload,
+        service=SERVICE,
+        subject=subject,
+        correlation_id=correlation_id,
+        edition_id=edition_id,
+    )
+    return payload.topic, event
+
+
+def application_accepted(application: NewApplication, *, correlation_id: str) -> list[Outgoing]:
+    """received, contact, screened and, for the eligible, enrolled: in this order."""
+    form, business, app_id = application.form, application.form.business, application.application_id
+    edition_id = application.edition_id
+    received = ApplicationReceived(
+        application_id=app_id,
+        edition_id=edition_id,
+        applicant_id=form.athlete_id,
+        country=form.country,
+        sport=form.sport,
+        athlete_status=form.athlete_status,
+        submitted_at=application.submitted_at,
+        career_end_year=form.career_end_year,
+        language=form.language,
+        business=BusinessProfile(
+            sector=business.sector,
+            stage=business.stage,
+            sourcing_needs=list(business.sourcing_needs),
+            target_markets=list(business.target_markets),
+            pitch_word_count=business.pitch_word_count,
+        ),
+    )
+    contact = ContactUpdated(
+        applicant_id=form.athlete_id,
+        full_name=form.full_name,
+        email=form.email,
+        language=form.language,
+    )
+    screened = ApplicationScreened(
+        application_id=app_id,
+        eligible=application.screening.eligible,
+        reasons=list(application.screening.reasons),
+    )
+    payloads: list[tuple[EventPayload, str]] = [
+        (received, str(app_id)),
+        (contact, form.athlete_id),
+        (screened, str(app_id)),
+    ]
+    if application.enrolled:
+        enrolled = TrainingEnrolled(
+            application_id=app_id, edition_id=edition_id, modules=list(application.training_modules)
+        )
+        payloads.append((enrolled, str(app_id)))
+    return [
+        _event(p, subject=subject, edition_id=edition_id, correlation_id=correlation_id)
+        for p, subject in payloads
+    ]
+
+
+def module_completed(
+    *, application_id: UUID, edition_id: str, module: str, at: datetime, correlation_id: str
+) -> list[Outgoing]:
+    payload = TrainingModuleCompleted(application_id=application_id, module=module, completed_at=at)
+    return [
+        _event(
+            payload,
+            subject=str(application_id),
+            edition_id=edition_id,
+            correlation_id=correlation_id,
+        )
+    ]
