@@ -1,0 +1,1 @@
+"""`accelerator ...`: operations commands for the Athlete Accelerator stack."""
