@@ -1,5 +1,4 @@
-from services.notification.bootstrap import build_app
+from services.notification.bootstrap import NotificationSettings, build_app
 from shared.serve import serve
-from shared.settings import ServiceSettings
 
-serve(build_app, ServiceSettings)
+serve(build_app, NotificationSettings)

@@ -1,15 +1,136 @@
 """Composition root of the notification service: the one place its parts are wired together."""
 
-from fastapi import FastAPI
+import contextlib
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
 
+from fastapi import FastAPI
+from pydantic import Field, SecretStr
+
+from services.notification.adapters.dead_letters import NotificationDeadLetters
+from services.notification.adapters.renderer import TemplateRenderer
+from services.notification.adapters.smtp_mailer import SmtpMailer
+from services.notification.domain.composition import OfferLinks
+from services.notification.domain.delivery import RetryPolicy
+from services.notification.entrypoints import consumer
+from services.notification.entrypoints.sender_loop import SenderLoop
+from services.notification.sending import Sender, SenderConfig
+from services.notification.settlement import Settlement
+from services.notification.writing import LetterWriter
+from shared import topics
+from shared.clock import SystemClock
+from shared.editions import DEFAULT_EDITIONS_DIR, load_editions
+from shared.logs import get_logger
 from shared.runtime import ServiceRuntime
 from shared.settings import ServiceSettings
 
+log = get_logger(__name__)
 
-def build_app(settings: ServiceSettings) -> FastAPI:
-    runtime = ServiceRuntime(
-        service="notification",
-        settings=settings,
-        migrations_package="services.notification.migrations",
+SERVICE = "notification"
+
+
+class NotificationSettings(ServiceSettings):
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_timeout_s: float = Field(default=15.0, gt=0)
+    smtp_start_tls: bool | None = Field(default=None, description="None: if the server offers it")
+    mail_from: str = "Athlete365 Business Accelerator <no-reply@accelerator.athlete365.example>"
+    grant_url: str = Field(default="", description="public base URL of the grant service")
+    offer_signing_key: SecretStr = Field(default=SecretStr(""), description="HMAC key of offers")
+    editions_dir: Path = DEFAULT_EDITIONS_DIR
+    send_batch_size: int = Field(default=50, ge=1, le=1000)
+    send_poll_interval_s: float = Field(default=0.5, gt=0)
+    send_lease_s: float = Field(
+        default=120.0, gt=0, description="how long a claimed e-mail is held by one sender"
     )
-    return runtime.create_app()
+    send_max_attempts: int = Field(default=8, ge=1)
+    send_retry_base_s: float = Field(default=2.0, gt=0)
+    send_retry_max_s: float = Field(default=600.0, gt=0)
+    contact_wait_s: float = Field(
+        default=72 * 3600.0, gt=0, description="give up on an e-mail whose contact never came"
+    )
+
+
+def build_app(settings: NotificationSettings) -> FastAPI:
+    editions = load_editions(settings.editions_dir)
+    runtime = ServiceRuntime(
+        service=SERVICE, settings=settings, migrations_package="services.notification.migrations"
+    )
+    clock = SystemClock()
+    offer_links = OfferLinks(
+        base_url=settings.grant_url, key=settings.offer_signing_key.get_secret_value()
+    )
+    settlement = Settlement(
+        pool=lambda: runtime.pool,
+        dead_letters=lambda: NotificationDeadLetters(
+            producer=runtime.producer, service=SERVICE, group_id=SERVICE
+        ),
+        policy=RetryPolicy(
+            max_attempts=settings.send_max_attempts,
+            base_s=settings.send_retry_base_s,
+            max_s=settings.send_retry_max_s,
+        ),
+        clock=clock,
+    )
+    sender = Sender(
+        pool=lambda: runtime.pool,
+        mailer=SmtpMailer(
+            host=settings.smtp_host,
+            port=settings.smtp_port,
+            timeout_s=settings.smtp_timeout_s,
+            start_tls=settings.smtp_start_tls,
+        ),
+        writer=LetterWriter(
+            renderer=TemplateRenderer(),
+            offer_links=offer_links,
+            programmes={e.id: e.name for e in editions.values()},
+            mail_from=settings.mail_from,
+        ),
+        settlement=settlement,
+        clock=clock,
+        config=SenderConfig(
+            batch_size=settings.send_batch_size, lease=timedelta(seconds=settings.send_lease_s)
+        ),
+    )
+    loop = SenderLoop(
+        sender=sender,
+        settlement=settlement,
+        batch_size=settings.send_batch_size,
+        poll_interval_s=settings.send_poll_interval_s,
+        contact_wait=timedelta(seconds=settings.contact_wait_s),
+    )
+
+    async def start_sending() -> None:
+        if not (offer_links.base_url and offer_links.key):
+            log.error("GRANT_URL or OFFER_SIGNING_KEY is not set: offer e-mails cannot be sent")
+        loop.start()
+
+    runtime.on_startup(start_sending)
+    runtime.consume(
+        topics.CONTACTS,
+        topics.APPLICATIONS,
+        topics.TRAINING,
+        topics.GRANTS,
+        handler=consumer.batch_handler(),
+        tombstone_handler=consumer.tombstone_handler(clock),
+        description="Contacts and every athlete-facing event: each becomes one queued e-mail.",
+    )
+    app = runtime.create_app()
+    _stop_before_runtime(app, loop)
+    return app
+
+
+def _stop_before_runtime(app: FastAPI, loop: SenderLoop) -> None:
+    """The sender stops first, while the pool and the producer it uses are still open."""
+    runtime_lifespan = app.router.lifespan_context
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with runtime_lifespan(app):
+            try:
+                yield
+            finally:
+                await loop.stop()
+
+    app.router.lifespan_context = lifespan

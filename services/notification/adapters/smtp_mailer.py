@@ -1,0 +1,91 @@
+"""Sends e-mail over SMTP with aiosmtplib, and says whether a failure is worth retrying."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+from email.message import EmailMessage
+from email.utils import formataddr, formatdate
+
+import aiosmtplib
+
+from services.notification.domain.delivery import Permanent, Transient
+from services.notification.domain.outgoing import OutgoingEmail, without_addresses
+
+
+class DeliveryFailed(Exception):
+    """The message was not accepted. `connection_lost`: the session cannot send any more."""
+
+    def __init__(self, outcome: Transient | Permanent, *, connection_lost: bool = False) -> None:
+        super().__init__(outcome.reason)
+        self.outcome = outcome
+        self.connection_lost = connection_lost
+
+
+def as_message(email: OutgoingEmail) -> EmailMessage:
+    message = EmailMessage()
+    message["Message-ID"] = email.message_id
+    message["Date"] = formatdate(usegmt=True)
+    message["From"] = email.sender
+    message["To"] = formataddr((email.recipient_name, email.recipient_address))
+    message["Subject"] = email.subject
+    message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no out-of-office replies
+    message.set_content(email.text)
+    message["Content-Language"] = email.language  # after set_content, which resets Content-*
+    return message
+
+
+def _rejected(code: int, text: str) -> DeliveryFailed:
+    reason = without_addresses(f"SMTP {code}: {text}".strip())[:500]
+    outcome = Transient(reason) if 400 <= code < 500 else Permanent(reason, "SMTPRejected")
+    return DeliveryFailed(outcome)
+
+
+class SmtpSession:
+    def __init__(self, client: aiosmtplib.SMTP) -> None:
+        self._client = client
+
+    async def send(self, email: OutgoingEmail) -> None:
+        try:
+            await self._client.send_message(as_message(email))
+        except aiosmtplib.SMTPRecipientsRefused as exc:
+            refused = exc.recipients[0]
+            raise _rejected(refused.code, refused.message) from None
+        except aiosmtplib.SMTPResponseException as exc:
+            raise _rejected(exc.code, exc.message) from None
+        except (aiosmtplib.SMTPServerDisconnected, aiosmtplib.SMTPTimeoutError, OSError) as exc:
+            reason = without_addresses(f"SMTP connection lost: {type(exc).__name__}")
+            raise DeliveryFailed(Transient(reason), connection_lost=True) from None
+        except (aiosmtplib.SMTPException, ValueError) as exc:
+            # The message itself cannot be sent (say, an address the server cannot take).
+            reason = without_addresses(f"{type(exc).__name__}: {exc}")[:500]
+            raise DeliveryFailed(Permanent(reason, type(exc).__name__)) from None
+
+
+class SmtpMailer:
+    def __init__(
+        self, *, host: str, port: int, timeout_s: float, start_tls: bool | None = None
+    ) -> None:
+        self._host = host
+        self._port = port
+        self._timeout_s = timeout_s
+        self._start_tls = start_tls
+
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[SmtpSession]:
+        """One connection for a batch of messages."""
+        client = aiosmtplib.SMTP(
+            hostname=self._host,
+            port=self._port,
+            timeout=self._timeout_s,
+            start_tls=self._start_tls,
+        )
+        try:
+            await client.connect()
+        except (aiosmtplib.SMTPException, OSError) as exc:
+            # Whatever the server says at the door, it is about the server, not the message.
+            reason = without_addresses(f"SMTP server unavailable: {type(exc).__name__}: {exc}")
+            raise DeliveryFailed(Transient(reason), connection_lost=True) from None
+        try:
+            yield SmtpSession(client)
+        finally:
+            with suppress(aiosmtplib.SMTPException, OSError):
+                await client.quit()

@@ -1,0 +1,83 @@
+"""Translates consumed records into what the notification handlers take.
+
+Contacts and athlete-facing events are read; every other event type on these topics is
+ignored. A known type with invalid data raises MalformedEvent, which the shared consumer
+dead-letters.
+"""
+
+from collections.abc import Sequence
+
+from services.notification import handlers
+from services.notification.adapters.contacts_repository import (
+    ApplicationOwner,
+    ContactVersion,
+    Erasure,
+)
+from services.notification.domain.catalog import ATHLETE_FACING, notice_for
+from services.notification.domain.languages import choose_language
+from shared.clock import Clock
+from shared.consumer import Delivery, Handler, Tombstone, TombstoneHandler
+from shared.db import Connection
+from shared.events.codec import read_payload
+from shared.events.contracts import ApplicationReceived, ContactUpdated
+
+
+def inbound(deliveries: Sequence[Delivery]) -> handlers.Inbound:
+    batch = handlers.Inbound()
+    for delivery in deliveries:
+        event, record = delivery.event, delivery.record
+        if event.type == ContactUpdated.event_type:
+            contact = read_payload(event)
+            assert isinstance(contact, ContactUpdated)
+            batch.contacts.append(
+                ContactVersion(
+                    applicant_id=contact.applicant_id,
+                    full_name=contact.full_name,
+                    email=contact.email,
+                    language=contact.language,
+                    partition=record.partition,
+                    offset=record.offset,
+                )
+            )
+            continue
+        if event.type not in ATHLETE_FACING:
+            continue
+        payload = read_payload(event)
+        if isinstance(payload, ApplicationReceived):
+            batch.owners.append(
+                ApplicationOwner(
+                    application_id=payload.application_id,
+                    applicant_id=payload.applicant_id,
+                    edition_id=payload.edition_id,
+                    language=choose_language(payload.language),
+                )
+            )
+        notice = notice_for(payload)
+        if notice is not None:
+            cause = handlers.Cause(
+                event=event,
+                raw=bytes(record.value),
+                topic=record.topic,
+                partition=record.partition,
+                offset=record.offset,
+            )
+            batch.notices.append((notice, cause))
+    return batch
+
+
+def batch_handler() -> Handler:
+    async def handle(conn: Connection, deliveries: Sequence[Delivery]) -> None:
+        await handlers.record(conn, inbound(deliveries))
+
+    return handle
+
+
+def tombstone_handler(clock: Clock) -> TombstoneHandler:
+    async def erase(conn: Connection, tombstones: Sequence[Tombstone]) -> None:
+        erasures = [
+            Erasure(applicant_id=t.key, partition=t.record.partition, offset=t.record.offset)
+            for t in tombstones
+        ]
+        await handlers.erase(conn, erasures, clock=clock)
+
+    return erase

@@ -1,0 +1,129 @@
+"""Sending: claim due e-mails, send them over one SMTP session, settle each in the database.
+
+Exactly once per (event, recipient), and the one place it cannot be:
+- claim (commit): attempts + 1 and a lease. A crash now only delays the e-mail until the
+  lease ends; nothing was sent.
+- SMTP accepts the message, then the row is marked sent and notification.sent queued in one
+  transaction. A crash after that commit is harmless: the row is no longer pending.
+- A crash after SMTP accepted and before that commit (a window of one message) leaves
+  the row pending: once the lease ends it is sent again, with the same Message-ID, so the
+  copy is recognisable as the same message. No protocol closes that window: SMTP has no
+  way to ask whether a message was received. The second attempt is logged as in doubt.
+"""
+
+import time
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Protocol
+
+import asyncpg
+
+from services.notification.adapters import notifications_repository as repository
+from services.notification.adapters.notifications_repository import Claimed
+from services.notification.adapters.smtp_mailer import DeliveryFailed
+from services.notification.domain.composition import OfferLinksUnavailable
+from services.notification.domain.delivery import Permanent, Sent, Transient
+from services.notification.domain.languages import choose_language
+from services.notification.domain.outgoing import OutgoingEmail
+from services.notification.settlement import Settlement
+from services.notification.writing import LetterWriter
+from shared.clock import Clock
+from shared.failpoints import crash_point
+from shared.logs import get_logger
+
+log = get_logger(__name__)
+
+
+class MailSession(Protocol):
+    async def send(self, email: OutgoingEmail) -> None: ...
+
+
+class Mailer(Protocol):
+    def session(self) -> AbstractAsyncContextManager[MailSession]: ...
+
+
+@dataclass(frozen=True)
+class SenderConfig:
+    batch_size: int
+    lease: timedelta
+
+
+class Sender:
+    def __init__(
+        self,
+        *,
+        pool: Callable[[], asyncpg.Pool],
+        mailer: Mailer,
+        writer: LetterWriter,
+        settlement: Settlement,
+        clock: Clock,
+        config: SenderConfig,
+    ) -> None:
+        self._pool = pool
+        self._mailer = mailer
+        self._writer = writer
+        self._settlement = settlement
+        self._clock = clock
+        self._config = config
+        self._stopping = False
+
+    def stop(self) -> None:
+        """Finish the message in hand, give the rest of the batch back."""
+        self._stopping = True
+
+    async def send_due(self) -> int:
+        """One pass over what is due; returns how many notifications it settled."""
+        now = self._clock.now()
+        async with self._pool().acquire() as conn:
+            claimed = await repository.claim_due(
+                conn, now=now, lease_until=now + self._config.lease, limit=self._config.batch_size
+            )
+        if not claimed:
+            return 0
+        crash_point("notification_after_claim")
+        # Stop early enough that no row is still in hand when its lease runs out.
+        deadline = time.monotonic() + self._config.lease.total_seconds() / 3
+        unsent = list(claimed)
+        try:
+            async with self._mailer.session() as session:
+                while unsent and not self._stopping and time.monotonic() < deadline:
+                    await self._send_one(session, unsent.pop(0))
+        except DeliveryFailed as exc:  # the server cannot be reached: nothing more goes now
+            for row in unsent:
+                await self._settlement.settle(row, exc.outcome, choose_language(*row.languages))
+            unsent = []
+        if unsent:
+            async with self._pool().acquire() as conn:
+                ids = [row.notification_id for row in unsent]
+                await repository.release(conn, notification_ids=ids, now=self._clock.now())
+        return len(claimed) - len(unsent)
+
+    async def _send_one(self, session: MailSession, row: Claimed) -> None:
+        language = choose_language(*row.languages)
+        if row.in_doubt:
+            log.warning(
+                "re-sending a notification whose last attempt never reported back;"
+                " it may arrive twice, under the same Message-ID",
+                notification_id=str(row.notification_id),
+            )
+        try:
+            email = self._writer.write(row, language)
+        except OfferLinksUnavailable as exc:
+            await self._settlement.settle(row, Transient(str(exc)), language)
+            return
+        except Exception as exc:  # a template or data defect: retrying cannot fix it
+            reason = f"cannot write the e-mail: {exc!r}"[:500]
+            await self._settlement.settle(row, Permanent(reason, "RenderError"), language)
+            return
+        try:
+            await session.send(email)
+        except DeliveryFailed as exc:
+            await self._settlement.settle(row, exc.outcome, language)
+            if exc.connection_lost:
+                raise
+            return
+        crash_point("notification_after_smtp_accept")
+        await self._settlement.settle(row, Sent(), language)
+        crash_point("notification_after_mark_sent")

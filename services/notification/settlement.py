@@ -1,0 +1,117 @@
+"""Settling a notification after an attempt: sent, retried later, or failed and dead-lettered.
+
+Each settlement is one transaction; the events it causes go through the outbox with it.
+"""
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import asyncpg
+
+from services.notification.adapters import notifications_repository as repository
+from services.notification.adapters.dead_letters import NotificationDeadLetters
+from services.notification.adapters.notifications_repository import Claimed
+from services.notification.domain.delivery import GiveUp, Outcome, RetryAt, RetryPolicy, Sent
+from services.notification.domain.languages import Language
+from services.notification.handlers import outcome_of
+from services.notification.outcomes import Outcome as Announced
+from services.notification.outcomes import failed_event, sent_event
+from shared.clock import Clock
+from shared.db import Connection
+from shared.logs import get_logger
+from shared.outbox import add_to_outbox
+
+log = get_logger(__name__)
+
+NO_RECIPIENT = "no contact for the recipient arrived in time"
+
+
+class Settlement:
+    def __init__(
+        self,
+        *,
+        pool: Callable[[], asyncpg.Pool],
+        dead_letters: Callable[[], NotificationDeadLetters],
+        policy: RetryPolicy,
+        clock: Clock,
+    ) -> None:
+        self._pool = pool
+        self._dead_letters = dead_letters
+        self._policy = policy
+        self._clock = clock
+
+    async def settle(self, row: Claimed, outcome: Outcome, language: Language) -> None:
+        announced = Announced(
+            notification_id=row.notification_id,
+            cause_event_id=row.cause_event_id,
+            template=row.template,
+            language=language,
+            applicant_id=row.applicant_id,
+            correlation_id=row.correlation_id,
+            edition_id=row.edition_id,
+        )
+        now = self._clock.now()
+        decision = self._policy.decide(outcome, attempts=row.attempts, now=now)
+        async with self._pool().acquire() as conn, conn.transaction():
+            match decision:
+                case Sent():
+                    await self._mark_sent(conn, announced)
+                case RetryAt(at, reason):
+                    await repository.reschedule(
+                        conn, notification_id=row.notification_id, at=at, error=reason
+                    )
+                    log.warning(
+                        "notification will be retried",
+                        notification_id=str(row.notification_id),
+                        attempts=row.attempts,
+                        retry_at=at.isoformat(),
+                        reason=reason,
+                    )
+                case GiveUp(reason, error_class):
+                    await self._give_up(conn, announced, reason, error_class)
+
+    async def fail_unaddressable(self, *, waited: timedelta, limit: int) -> int:
+        """Give up on e-mails whose recipient (contact or application) never became known."""
+        cutoff = self._clock.now() - waited
+        async with self._pool().acquire() as conn, conn.transaction():
+            stuck = await repository.unaddressable(conn, created_before=cutoff, limit=limit)
+            for settled in stuck:
+                await self._give_up(conn, outcome_of(settled), NO_RECIPIENT, "NoRecipient")
+        return len(stuck)
+
+    async def _mark_sent(self, conn: Connection, announced: Announced) -> None:
+        marked = await repository.mark_sent(
+            conn,
+            notification_id=announced.notification_id,
+            language=announced.language,
+            now=self._clock.now(),
+        )
+        if marked:
+            await add_to_outbox(conn, [sent_event(announced)])
+            log.info(
+                "notification sent",
+                notification_id=str(announced.notification_id),
+                template=announced.template,
+                language=announced.language,
+            )
+        else:
+            log.warning(
+                "notification was settled elsewhere while it was being sent",
+                notification_id=str(announced.notification_id),
+            )
+
+    async def _give_up(
+        self, conn: Connection, announced: Announced, reason: str, error_class: str
+    ) -> None:
+        cause = await repository.mark_failed(
+            conn,
+            notification_id=announced.notification_id,
+            language=announced.language,
+            error=reason,
+            now=self._clock.now(),
+        )
+        if cause is None:
+            return
+        await add_to_outbox(conn, [failed_event(announced, reason=reason)])
+        # Before the commit: a crash in between repeats the dead letter, never loses it.
+        await self._dead_letters().send(cause, reason=reason, error_class=error_class)

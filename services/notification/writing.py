@@ -1,0 +1,47 @@
+"""Writes one claimed notification as the e-mail its recipient will read."""
+
+from collections.abc import Mapping
+from email.utils import parseaddr
+
+from services.notification.adapters.notifications_repository import Claimed
+from services.notification.adapters.renderer import TemplateRenderer
+from services.notification.domain.composition import OfferLinks, compose
+from services.notification.domain.languages import Language
+from services.notification.domain.outgoing import OutgoingEmail, message_id
+
+
+class LetterWriter:
+    def __init__(
+        self,
+        *,
+        renderer: TemplateRenderer,
+        offer_links: OfferLinks,
+        programmes: Mapping[str, str],
+        mail_from: str,
+    ) -> None:
+        self._renderer = renderer
+        self._offer_links = offer_links
+        self._programmes = programmes
+        self._mail_from = mail_from
+        # Message-IDs are minted under the sender's own domain.
+        self._domain = parseaddr(mail_from)[1].rpartition("@")[2] or "accelerator.invalid"
+
+    def write(self, row: Claimed, language: Language) -> OutgoingEmail:
+        letter = compose(
+            row.template,
+            row.facts,
+            name=row.full_name,
+            language=language,
+            programme=self._programmes.get(row.edition_id or ""),
+            offer_links=self._offer_links,
+        )
+        rendered = self._renderer.render(letter)
+        return OutgoingEmail(
+            message_id=message_id(row.notification_id, self._domain),
+            sender=self._mail_from,
+            subject=rendered.subject,
+            language=language,
+            recipient_name=row.full_name,
+            recipient_address=row.email,
+            text=rendered.text,
+        )
