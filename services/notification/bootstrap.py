@@ -13,7 +13,7 @@ from services.notification.adapters.renderer import TemplateRenderer
 from services.notification.adapters.smtp_mailer import SmtpMailer
 from services.notification.domain.composition import OfferLinks
 from services.notification.domain.delivery import RetryPolicy
-from services.notification.entrypoints import consumer
+from services.notification.entrypoints import admin_routes, consumer
 from services.notification.entrypoints.sender_loop import SenderLoop
 from services.notification.sending import Sender, SenderConfig
 from services.notification.settlement import Settlement
@@ -38,15 +38,18 @@ class NotificationSettings(ServiceSettings):
     mail_from: str = "Athlete365 Business Accelerator <no-reply@accelerator.athlete365.example>"
     grant_url: str = Field(default="", description="public base URL of the grant service")
     offer_signing_key: SecretStr = Field(default=SecretStr(""), description="HMAC key of offers")
+    # Unset, the admin API accepts nobody.
+    admin_token: SecretStr = Field(default=SecretStr(""), description="bearer for admins")
     editions_dir: Path = DEFAULT_EDITIONS_DIR
     send_batch_size: int = Field(default=50, ge=1, le=1000)
     send_poll_interval_s: float = Field(default=0.5, gt=0)
     send_lease_s: float = Field(
         default=120.0, gt=0, description="how long a claimed e-mail is held by one sender"
     )
-    send_max_attempts: int = Field(default=8, ge=1)
-    send_retry_base_s: float = Field(default=2.0, gt=0)
-    send_retry_max_s: float = Field(default=600.0, gt=0)
+    # With these, an SMTP outage of about 1.7 hours is ridden out before e-mails fail.
+    send_max_attempts: int = Field(default=12, ge=1)
+    send_retry_base_s: float = Field(default=5.0, gt=0)
+    send_retry_max_s: float = Field(default=1800.0, gt=0)
     contact_wait_s: float = Field(
         default=72 * 3600.0, gt=0, description="give up on an e-mail whose contact never came"
     )
@@ -116,7 +119,10 @@ def build_app(settings: NotificationSettings) -> FastAPI:
         tombstone_handler=consumer.tombstone_handler(clock),
         description="Contacts and every athlete-facing event: each becomes one queued e-mail.",
     )
-    app = runtime.create_app()
+    admin = admin_routes.router(
+        pool=lambda: runtime.pool, clock=clock, admin_token=settings.admin_token.get_secret_value()
+    )
+    app = runtime.create_app([admin])
     _stop_before_runtime(app, loop)
     return app
 

@@ -13,7 +13,7 @@ from services.notification.adapters.contacts_repository import (
     ContactVersion,
     Erasure,
 )
-from services.notification.adapters.notifications_repository import NewNotification, Settled
+from services.notification.adapters.notification_rows import NewNotification, Settled
 from services.notification.domain.catalog import Notice
 from services.notification.domain.languages import choose_language
 from services.notification.domain.outgoing import notification_id

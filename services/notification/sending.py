@@ -20,8 +20,9 @@ from typing import Protocol
 
 import asyncpg
 
+from services.notification.adapters import metrics
 from services.notification.adapters import notifications_repository as repository
-from services.notification.adapters.notifications_repository import Claimed
+from services.notification.adapters.notification_rows import Claimed
 from services.notification.adapters.smtp_mailer import DeliveryFailed
 from services.notification.domain.composition import OfferLinksUnavailable
 from services.notification.domain.delivery import Permanent, Sent, Transient
@@ -103,6 +104,7 @@ class Sender:
     async def _send_one(self, session: MailSession, row: Claimed) -> None:
         language = choose_language(*row.languages)
         if row.in_doubt:
+            metrics.IN_DOUBT.inc()
             log.warning(
                 "re-sending a notification whose last attempt never reported back;"
                 " it may arrive twice, under the same Message-ID",

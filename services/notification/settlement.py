@@ -8,9 +8,10 @@ from datetime import timedelta
 
 import asyncpg
 
+from services.notification.adapters import metrics
 from services.notification.adapters import notifications_repository as repository
 from services.notification.adapters.dead_letters import NotificationDeadLetters
-from services.notification.adapters.notifications_repository import Claimed
+from services.notification.adapters.notification_rows import Claimed
 from services.notification.domain.delivery import GiveUp, Outcome, RetryAt, RetryPolicy, Sent
 from services.notification.domain.languages import Language
 from services.notification.handlers import outcome_of
@@ -60,6 +61,7 @@ class Settlement:
                     await repository.reschedule(
                         conn, notification_id=row.notification_id, at=at, error=reason
                     )
+                    metrics.RETRIED.labels(row.template).inc()
                     log.warning(
                         "notification will be retried",
                         notification_id=str(row.notification_id),
@@ -88,6 +90,7 @@ class Settlement:
         )
         if marked:
             await add_to_outbox(conn, [sent_event(announced)])
+            metrics.SENT.labels(announced.template, announced.language).inc()
             log.info(
                 "notification sent",
                 notification_id=str(announced.notification_id),
@@ -113,5 +116,6 @@ class Settlement:
         if cause is None:
             return
         await add_to_outbox(conn, [failed_event(announced, reason=reason)])
+        metrics.FAILED.labels(announced.template, error_class).inc()
         # Before the commit: a crash in between repeats the dead letter, never loses it.
         await self._dead_letters().send(cause, reason=reason, error_class=error_class)

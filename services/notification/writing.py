@@ -3,7 +3,7 @@
 from collections.abc import Mapping
 from email.utils import parseaddr
 
-from services.notification.adapters.notifications_repository import Claimed
+from services.notification.adapters.notification_rows import Claimed
 from services.notification.adapters.renderer import TemplateRenderer
 from services.notification.domain.composition import OfferLinks, compose
 from services.notification.domain.languages import Language

@@ -29,7 +29,7 @@ SET attempts = n.attempts + 1, next_attempt_at = $3, claimed_until = $3
 FROM due
 WHERE n.notification_id = due.notification_id
 RETURNING n.notification_id, n.cause_event_id, n.template, n.facts, n.attempts,
-          n.correlation_id, n.cause_time,
+          n.correlation_id,
           coalesce(n.edition_id, due.application_edition_id) AS edition_id,
           due.previous_claim, due.applicant_id, due.full_name, due.email,
           due.contact_language, due.application_language

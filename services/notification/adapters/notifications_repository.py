@@ -2,62 +2,19 @@
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 
 from services.notification.adapters import notification_queries as q
 from services.notification.adapters.dead_letters import FailedCause
+from services.notification.adapters.notification_rows import (
+    Claimed,
+    NewNotification,
+    Settled,
+    claimed_from,
+    settled_from,
+)
 from shared.db import Connection
-
-
-@dataclass(frozen=True)
-class NewNotification:
-    notification_id: UUID
-    cause_event_id: UUID
-    cause_type: str
-    application_id: UUID
-    edition_id: str | None
-    template: str
-    facts: dict[str, Any]
-    correlation_id: str
-    cause_time: datetime
-    cause_topic: str
-    cause_partition: int
-    cause_offset: int
-    cause_event: bytes
-
-
-@dataclass(frozen=True)
-class Claimed:
-    """A notification a sender now holds, joined to its recipient."""
-
-    notification_id: UUID
-    cause_event_id: UUID
-    template: str
-    facts: dict[str, Any]
-    attempts: int
-    in_doubt: bool
-    correlation_id: str
-    edition_id: str | None
-    applicant_id: str
-    full_name: str
-    email: str
-    languages: tuple[str | None, ...]
-
-
-@dataclass(frozen=True)
-class Settled:
-    """What the notification.sent / .failed event of a finished row is made from."""
-
-    notification_id: UUID
-    cause_event_id: UUID
-    template: str
-    subject: str
-    correlation_id: str
-    edition_id: str | None
-    languages: tuple[str | None, ...]
 
 
 async def add_pending(conn: Connection, *, rows: Sequence[NewNotification]) -> None:
@@ -80,23 +37,7 @@ async def claim_due(
     """Hold up to `limit` due rows whose recipient is known, counting the attempt (commits)."""
     async with conn.transaction():
         rows = await conn.fetch(q.CLAIM, now, limit, lease_until)
-    return [
-        Claimed(
-            notification_id=r["notification_id"],
-            cause_event_id=r["cause_event_id"],
-            template=r["template"],
-            facts=json.loads(r["facts"]),
-            attempts=r["attempts"],
-            in_doubt=r["previous_claim"] is not None,
-            correlation_id=r["correlation_id"],
-            edition_id=r["edition_id"],
-            applicant_id=r["applicant_id"],
-            full_name=r["full_name"],
-            email=r["email"],
-            languages=(r["contact_language"], r["application_language"]),
-        )
-        for r in rows
-    ]
+    return [claimed_from(r) for r in rows]
 
 
 async def mark_sent(
@@ -138,22 +79,10 @@ async def cancel_for_applicants(
 ) -> list[Settled]:
     """Fail every pending row of these applicants that no sender holds right now."""
     rows = await conn.fetch(q.CANCEL_FOR_APPLICANTS, list(applicant_ids), error, now)
-    return [_settled(r) for r in rows]
+    return [settled_from(r) for r in rows]
 
 
 async def unaddressable(conn: Connection, *, created_before: datetime, limit: int) -> list[Settled]:
     """Pending rows that waited this long for a contact or an application in vain (locked)."""
     rows = await conn.fetch(q.UNADDRESSABLE, created_before, limit)
-    return [_settled(r) for r in rows]
-
-
-def _settled(r: Any) -> Settled:
-    return Settled(
-        notification_id=r["notification_id"],
-        cause_event_id=r["cause_event_id"],
-        template=r["template"],
-        subject=r["subject"],
-        correlation_id=r["correlation_id"],
-        edition_id=r["edition_id"],
-        languages=(r["contact_language"], r["application_language"]),
-    )
+    return [settled_from(r) for r in rows]

@@ -49,9 +49,9 @@ Decision = Sent | RetryAt | GiveUp
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    max_attempts: int = 8
-    base_s: float = 2.0
-    max_s: float = 600.0
+    max_attempts: int = 12
+    base_s: float = 5.0
+    max_s: float = 1800.0
 
     def delay(self, attempts: int) -> timedelta:
         """Exponential in the attempts made so far, capped."""
