@@ -2,11 +2,13 @@
 notification.failed event and a dead letter, never with the address."""
 
 import contextlib
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import asyncpg
+import httpx
 import pytest
 from aiosmtpd.controller import Controller
 
@@ -15,6 +17,7 @@ from tests.integration.test_notification_support import (
     Athlete,
     dead_letters_for,
     eventually,
+    mails_to,
     notification_records,
     publish,
     quiet_queue,
@@ -24,6 +27,9 @@ from tests.integration.test_notification_support import (
 from tests.support.processes import free_port
 
 pytestmark = pytest.mark.integration
+
+ADMIN_TOKEN = "notification-tests-admin-token"
+ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
 
 class ScriptedSmtp:
@@ -159,6 +165,42 @@ async def test_a_server_that_keeps_saying_4xx_is_given_up_after_the_last_attempt
     assert "gave up after 3 attempts" in row["last_error"]
     (dead,) = await dead_letters_for(stack_env, athlete.application_id)
     assert dict(dead.headers)["dlq.error.class"] == b"AttemptsExhausted"
+
+
+async def test_an_operator_retries_a_failed_email_once_the_problem_is_fixed(
+    stack_env: dict[str, str], admin_db: asyncpg.Connection, tmp_path: Path
+) -> None:
+    athlete = Athlete.new("fr")
+    await quiet_queue(stack_env, admin_db, tmp_path)
+    port = free_port()
+    with smtp_server(ScriptedSmtp(always="554 5.7.1 Message refused"), port):
+        await publish(stack_env, athlete.contact(), athlete.received())
+        refused = start_notification(stack_env, tmp_path, SMTP_PORT=str(port))
+        try:
+            await eventually(lambda: _state_is(admin_db, athlete, "failed"))
+        finally:
+            refused.terminate()
+    (dead,) = await dead_letters_for(stack_env, athlete.application_id)
+    notification_id = dict(dead.headers)["dlq.notification.id"].decode()
+
+    service = start_notification(stack_env, tmp_path, ADMIN_TOKEN=ADMIN_TOKEN)
+    try:
+        await service.wait_ready()
+        async with httpx.AsyncClient(base_url=service.url, timeout=5) as http:
+            path = f"/v1/notifications/{notification_id}/retry"
+            assert (await http.post(path)).status_code == 401
+            assert (await http.post(path, headers=ADMIN)).json()["state"] == "pending"
+            await eventually(lambda: _state_is(admin_db, athlete, "sent"))
+            assert (await http.post(path, headers=ADMIN)).status_code == 409
+            unknown = f"/v1/notifications/{uuid.uuid4()}/retry"
+            assert (await http.post(unknown, headers=ADMIN)).status_code == 404
+            summary = (await http.get("/v1/notifications/summary", headers=ADMIN)).json()
+    finally:
+        service.terminate()
+    (mail,) = mails_to(stack_env, athlete.email)
+    assert mail["Message-ID"].strip() == f"<{notification_id}@accelerator.athlete365.example>"
+    assert summary["sent_by_language"]["fr"] >= 1
+    assert athlete.email not in str(summary)
 
 
 async def _attempts_at_least(db: asyncpg.Connection, athlete: Athlete, n: int) -> bool:
