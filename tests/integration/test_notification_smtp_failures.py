@@ -203,6 +203,29 @@ async def test_an_operator_retries_a_failed_email_once_the_problem_is_fixed(
     assert athlete.email not in str(summary)
 
 
+async def test_an_email_whose_recipient_never_becomes_known_is_given_up_after_the_wait(
+    stack_env: dict[str, str], admin_db: asyncpg.Connection, tmp_path: Path
+) -> None:
+    athlete = Athlete.new()
+    await quiet_queue(stack_env, admin_db, tmp_path)
+    await publish(stack_env, athlete.received())  # no contact ever comes
+    waiting = start_notification(stack_env, tmp_path)
+    try:
+        await eventually(lambda: _state_is(admin_db, athlete, "pending"))
+    finally:
+        waiting.terminate()
+
+    impatient = start_notification(stack_env, tmp_path, CONTACT_WAIT_S="0.5")
+    try:
+        await eventually(lambda: _state_is(admin_db, athlete, "failed"))
+        await eventually(lambda: _announced(stack_env, athlete, b"notification.failed"))
+        await eventually(lambda: _dead_lettered(stack_env, athlete))
+    finally:
+        impatient.terminate()
+    (dead,) = await dead_letters_for(stack_env, athlete.application_id)
+    assert dict(dead.headers)["dlq.error.class"] == b"NoRecipient"
+
+
 async def _attempts_at_least(db: asyncpg.Connection, athlete: Athlete, n: int) -> bool:
     rows = await rows_of(db, athlete)
     return bool(rows) and rows[0]["attempts"] >= n

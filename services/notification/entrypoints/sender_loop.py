@@ -71,9 +71,14 @@ class SenderLoop:
                 await self._pause(self._poll_interval_s)
 
     async def _sweep(self) -> None:
-        failed = await self._settlement.fail_unaddressable(
+        failed = batch = await self._settlement.fail_unaddressable(
             waited=self._contact_wait, limit=self._batch_size
         )
+        while batch == self._batch_size and not self._stopping.is_set():
+            batch = await self._settlement.fail_unaddressable(
+                waited=self._contact_wait, limit=self._batch_size
+            )
+            failed += batch
         if failed:
             log.warning("gave up on notifications with no known recipient", count=failed)
 
