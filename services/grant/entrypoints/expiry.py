@@ -39,13 +39,15 @@ class ExpiryLoop:
             )
 
     async def _run(self) -> None:
-        while not self._stopping.is_set():
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), self._interval_s)
+            if self._stopping.is_set():
+                return
             try:
                 expired = await self.run_once()
                 if expired:
                     log.info("overdue offers expired", count=expired)
             except Exception as exc:
-                # Two replicas racing, or the database briefly away: the next pass retries.
+                # The database briefly away, say: the next pass tries again.
                 log.warning("offer expiry pass failed", error=repr(exc))
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stopping.wait(), self._interval_s)

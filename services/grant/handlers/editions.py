@@ -19,6 +19,7 @@ from shared.db import Connection
 from shared.editions import Edition
 from shared.events.codec import make_event
 from shared.events.contracts import EditionOpened
+from shared.failpoints import crash_point
 from shared.outbox import add_to_outbox
 
 
@@ -95,7 +96,9 @@ async def close_edition(
                 for r in await candidates_repository.waitlist(conn, edition_id=edition.id)
             ]
             await add_to_outbox(conn, outgoing)
-        return await _report(conn, edition_id=edition.id)
+        report = await _report(conn, edition_id=edition.id)
+    crash_point("grant_close_after_commit")
+    return report
 
 
 async def _report(conn: Connection, *, edition_id: str) -> ClosingReport:

@@ -17,6 +17,7 @@ from services.grant.handlers.waitlist import fill_and_settle
 from shared.clock import Clock
 from shared.db import Connection
 from shared.events.contracts import GrantOffered
+from shared.failpoints import crash_point
 from shared.outbox import add_to_outbox
 
 
@@ -46,6 +47,8 @@ async def answer_offer(
             conn, edition=edition, now=now, correlation_id=correlation_id
         )
         await add_to_outbox(conn, outgoing)
+        crash_point("grant_answer_before_commit")
+    crash_point("grant_answer_after_commit")
     return answered
 
 
