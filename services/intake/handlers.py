@@ -66,10 +66,8 @@ async def import_rows(
                 conn, edition=edition, form=form, clock=clock, correlation_id=correlation_id
             )
         except DuplicateApplication as exc:
-            field = "email" if exc.by == "email" else "athlete_id"
-            report.rejected.append(
-                Rejected(row.line, 409, [FieldProblem(field, str(exc), "duplicate")])
-            )
+            duplicate = FieldProblem(exc.by, str(exc), "duplicate")  # by is also the column
+            report.rejected.append(Rejected(row.line, 409, [duplicate]))
             continue
         report.imported.append(Imported(row.line, app.application_id, app.status_token))
     return report
