@@ -143,6 +143,27 @@ async def publish_applicants(
         await produce(bootstrap, topics.SCORES, scores)
 
 
+async def publish_withdrawals(
+    bootstrap: str, edition_id: str, applicants: Sequence[Applicant]
+) -> None:
+    await produce(
+        bootstrap,
+        topics.APPLICATIONS,
+        [
+            (
+                str(a.application_id),
+                _event(
+                    ApplicationWithdrawn(application_id=a.application_id),
+                    a.application_id,
+                    edition_id,
+                    "intake",
+                ).to_bytes(),
+            )
+            for a in applicants
+        ],
+    )
+
+
 async def eventually(
     check: Callable[[], Awaitable[bool]], timeout_s: float = 60.0, what: str = "condition"
 ) -> None:

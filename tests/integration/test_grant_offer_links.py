@@ -95,6 +95,8 @@ async def test_forged_reused_and_expired_links_are_refused_and_change_nothing(
         assert await _snapshot(admin_db, bootstrap, edition_id) == after_expiry
     finally:
         grant.terminate()
+    assert "/v1/offers/[redacted]/accept" in grant.log_text()
+    assert token_1 not in grant.log_text(), "an offer token leaked into the log"
 
     # An open offer whose deadline has passed is refused even before expiry has run: a
     # grant whose clock is past the deadline, with its expiry loop far off.

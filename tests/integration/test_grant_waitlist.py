@@ -20,6 +20,7 @@ from tests.integration.test_grant_harness import (
     offers_in_db,
     post,
     publish_applicants,
+    publish_withdrawals,
     standings,
     start_grant,
     token_of,
@@ -132,3 +133,69 @@ async def test_declined_and_expired_offers_pass_to_the_best_remaining_candidates
 
 def _ids_of(*applicants: Applicant) -> set[str]:
     return {str(a.application_id) for a in applicants}
+
+
+async def test_the_expiry_loop_expires_overdue_offers_on_its_own_and_promotes(
+    stack_env: dict[str, str], tmp_path: Path
+) -> None:
+    bootstrap = stack_env["KAFKA_BOOTSTRAP_SERVERS"]
+    editions = tmp_path / "editions"
+    edition_id = write_edition(editions, capacity=1, country_cap=None, days=1)
+    first, second = Applicant("FRA", 90), Applicant("KEN", 80)
+    await publish_applicants(bootstrap, edition_id, [first, second])
+    grant = await start_grant(grant_env(stack_env, editions), tmp_path)
+    try:
+        await wait_consumed(grant.url, edition_id, scored=2)
+        assert (await post(grant.url, f"/v1/editions/{edition_id}/close", headers=ADMIN)).is_success
+    finally:
+        grant.terminate()
+
+    # The same service two days on: its clock is past the one-day deadline.
+    later = grant_env(stack_env, editions, CLOCK_OFFSET_S=str(2 * 86_400))
+    grant = await start_grant(later, tmp_path, name="grant-later")
+    try:
+        events = await wait_events(
+            bootstrap, edition_id, lambda es: len(of_type(es, "grant.offered")) == 2
+        )
+        assert _ids(of_type(events, "grant.expired")) == _ids_of(first)
+        assert _offered_to(events, second).data["rank"] == 2
+        board = await standings(grant.url, edition_id)
+        assert board["offers_by_state"] == {"expired": 1, "open": 1}
+    finally:
+        grant.terminate()
+
+
+async def test_a_withdrawal_after_closing_releases_the_offer_and_leaves_the_waitlist(
+    stack_env: dict[str, str], tmp_path: Path
+) -> None:
+    bootstrap = stack_env["KAFKA_BOOTSTRAP_SERVERS"]
+    editions = tmp_path / "editions"
+    edition_id = write_edition(editions, capacity=1, country_cap=None)
+    offered, waiting, next_in_line = (
+        Applicant("FRA", 90),
+        Applicant("KEN", 80),
+        Applicant("JPN", 70),
+    )
+    await publish_applicants(bootstrap, edition_id, [offered, waiting, next_in_line])
+    grant = await start_grant(grant_env(stack_env, editions), tmp_path)
+    try:
+        await wait_consumed(grant.url, edition_id, scored=3)
+        assert (await post(grant.url, f"/v1/editions/{edition_id}/close", headers=ADMIN)).is_success
+        await wait_events(bootstrap, edition_id, lambda es: len(of_type(es, "grant.offered")) == 1)
+
+        await publish_withdrawals(bootstrap, edition_id, [waiting, offered])
+        events = await wait_events(
+            bootstrap, edition_id, lambda es: len(of_type(es, "grant.offered")) == 2
+        )
+        assert _ids(of_type(events, "grant.declined")) == _ids_of(offered)
+        assert _offered_to(events, next_in_line).data["rank"] == 3
+        assert (
+            await answer(grant.url, token_of(_offered_to(events, next_in_line)), "accept")
+        ).is_success
+        board = await standings(grant.url, edition_id)
+        assert board["settled"] is True
+        assert board["candidates"] == {"offered": 2, "withdrawn": 1}
+        await asyncio.sleep(1.5)
+        assert not of_type(await grant_events(bootstrap, edition_id), "application.not_selected")
+    finally:
+        grant.terminate()
