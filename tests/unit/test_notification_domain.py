@@ -206,3 +206,25 @@ def test_a_permanent_failure_gives_up_at_once_and_success_is_final() -> None:
     decision = POLICY.decide(Permanent("SMTP 550", "SMTPRejected"), attempts=1, now=WHEN)
     assert decision == GiveUp("SMTP 550", "SMTPRejected")
     assert POLICY.decide(Sent(), attempts=3, now=WHEN) == Sent()
+
+
+def test_an_internationalised_address_makes_a_message_with_its_name_encoded() -> None:
+    from email.policy import SMTPUTF8
+
+    from services.notification.adapters.smtp_mailer import as_message
+    from services.notification.domain.outgoing import OutgoingEmail
+
+    message = as_message(
+        OutgoingEmail(
+            message_id="<n1@accelerator.example>",
+            sender="Accelerator <no-reply@accelerator.example>",
+            subject="Votre candidature",
+            language="fr",
+            recipient_name="Léa García",
+            recipient_address="léa.garcía@athletes.example.org",
+            text="Bonjour",
+        )
+    )
+    flattened = message.as_bytes(policy=SMTPUTF8)
+    assert "léa.garcía@athletes.example.org".encode() in flattened
+    assert message["To"].addresses[0].display_name == "Léa García"

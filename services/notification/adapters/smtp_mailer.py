@@ -2,8 +2,9 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
+from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import formataddr, formatdate
+from email.utils import formatdate
 
 import aiosmtplib
 
@@ -25,7 +26,10 @@ def as_message(email: OutgoingEmail) -> EmailMessage:
     message["Message-ID"] = email.message_id
     message["Date"] = formatdate(usegmt=True)
     message["From"] = email.sender
-    message["To"] = formataddr((email.recipient_name, email.recipient_address))
+    # Address, not formataddr: an internationalised address (léa@…) is legal with SMTPUTF8,
+    # which aiosmtplib negotiates, but formataddr refuses anything but ASCII.
+    username, _, domain = email.recipient_address.rpartition("@")
+    message["To"] = Address(display_name=email.recipient_name, username=username, domain=domain)
     message["Subject"] = email.subject
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no out-of-office replies
     message.set_content(email.text)
