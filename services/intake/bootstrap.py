@@ -20,6 +20,8 @@ class IntakeSettings(ServiceSettings):
     # Unset, the admin endpoints accept nobody: closed rather than open.
     admin_token: SecretStr = Field(default=SecretStr(""), description="bearer for admins")
     editions_dir: Path = DEFAULT_EDITIONS_DIR
+    # Submissions arrive concurrently and each holds a connection only for its transaction.
+    db_pool_size: int = Field(default=8, ge=1, le=50)
     submission_rate_per_minute: float = Field(
         default=60.0, gt=0, description="sustained submissions per minute per client address"
     )

@@ -39,13 +39,9 @@ async def submit(
     now = clock.now()
     form = form.checked_against(this_year=now.year)
     async with conn.transaction():
-        ensure_open(
-            edition,
-            now=now,
-            closed_at=await repository.edition_closed_at(conn, edition_id=edition.id),
-        )
         application = new_application(form, edition=edition, now=now)
-        await repository.add_application(conn, application=application)
+        closed_at = await repository.add_unless_closed(conn, application=application)
+        ensure_open(edition, now=now, closed_at=closed_at)
         events = integration_events.application_accepted(application, correlation_id=correlation_id)
         await add_to_outbox(conn, events)
     return application

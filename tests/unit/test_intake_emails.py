@@ -17,7 +17,7 @@ pytestmark = pytest.mark.unit
     ],
 )
 def test_the_same_mailbox_written_differently_has_one_key(first: str, second: str) -> None:
-    assert email_key(first) == email_key(second)
+    assert email_key(checked_email(first)) == email_key(checked_email(second))
 
 
 def test_dots_still_count_outside_gmail() -> None:

@@ -20,8 +20,10 @@ INSERT INTO applications (
     sport, athlete_status, career_end_year, business_name, business_sector, business_stage,
     pitch, sourcing_needs, target_markets, consent_marketing, submitted_at,
     status_token_sha256, eligible, screening_reasons, training_modules)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
-        $19, $20, $21, $22, $23)
+SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
+       $19, $20, $21, $22, $23
+-- An edition closed by grant takes no more applications; checked in the same round trip.
+WHERE NOT EXISTS (SELECT FROM closed_editions WHERE edition_id = $2)
 """
 
 
@@ -34,11 +36,12 @@ WHERE application_id = $1
 _SELECT_FOR_UPDATE = _SELECT + "FOR UPDATE"
 
 
-async def add_application(conn: Connection, *, application: NewApplication) -> None:
-    """Store it, or DuplicateApplication when the athlete or the mailbox already applied."""
+async def add_unless_closed(conn: Connection, *, application: NewApplication) -> datetime | None:
+    """Store it and return None; or, when grant closed the edition, store nothing and return
+    when it was closed. DuplicateApplication when the athlete or the mailbox already applied."""
     form, business = application.form, application.form.business
     try:
-        await conn.execute(
+        status = await conn.execute(
             _INSERT_APPLICATION,
             application.application_id,
             application.edition_id,
@@ -69,6 +72,12 @@ async def add_application(conn: Connection, *, application: NewApplication) -> N
         raise DuplicateApplication(
             edition_id=application.edition_id, by="email" if by_email else "athlete_id"
         ) from None
+    if status == "INSERT 0 1":
+        return None
+    closed_at = await edition_closed_at(conn, edition_id=application.edition_id)
+    if closed_at is None:  # closures are never undone, so this cannot happen
+        raise RuntimeError(f"application {application.application_id} was not stored")
+    return closed_at
 
 
 async def find_application(

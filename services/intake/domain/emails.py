@@ -31,8 +31,8 @@ def checked_email(value: str) -> str:
 
 
 def email_key(address: str) -> str:
-    """The mailbox an address reaches, for "one application per e-mail" (see module doc)."""
-    local, _, domain = checked_email(address).rpartition("@")
+    """The mailbox a checked address reaches, for "one application per e-mail" (module doc)."""
+    local, _, domain = address.strip().rpartition("@")
     local = local.lower().split("+", 1)[0] or local.lower()
     domain = domain.lower()
     if domain in _GMAIL_DOMAINS:
