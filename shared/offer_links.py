@@ -7,8 +7,9 @@
     token   = base64url(payload || mac), without padding: 76 characters
 
 The same token serves both links, `{GRANT_URL}/v1/offers/{token}/accept` and `/decline`.
-Anyone holding the key and a `grant.offered` event (offer_id, expires_at) derives it; the
-token itself is never published. Grant checks the signature in constant time and then the
+Grant verifies tokens; notification signs the same ones for the offer e-mail from the
+`grant.offered` event (offer_id, expires_at) and the shared key. The token itself is never
+published. Grant checks the signature in constant time and then the
 offer's state, which makes a link single-use and dead after the deadline.
 """
 
@@ -20,8 +21,11 @@ import re
 import struct
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Literal
 from uuid import UUID
 
+OfferAction = Literal["accept", "decline"]
+ACTIONS: tuple[OfferAction, ...] = ("accept", "decline")
 VERSION = 1
 _CONTEXT = b"accelerator.offer-link:"
 _PAYLOAD = struct.Struct(">B16sq")
@@ -74,5 +78,9 @@ def verify(token: str, *, key: str) -> OfferClaim:
 
 def offer_links(grant_url: str, token: str) -> dict[str, str]:
     """The accept and decline URLs an offer e-mail carries."""
-    base = grant_url.rstrip("/")
-    return {action: f"{base}/v1/offers/{token}/{action}" for action in ("accept", "decline")}
+    return {action: offer_link(grant_url, token, action) for action in ACTIONS}
+
+
+def offer_link(grant_url: str, token: str, action: OfferAction) -> str:
+    """The link the athlete follows to accept or decline, on the grant service."""
+    return f"{grant_url.rstrip('/')}/v1/offers/{token}/{action}"

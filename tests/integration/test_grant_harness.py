@@ -14,7 +14,6 @@ from uuid import UUID
 import asyncpg
 import httpx
 
-from services.grant.domain.offer_tokens import sign
 from shared import topics
 from shared.editions import DEFAULT_EDITIONS_DIR
 from shared.events.codec import make_event
@@ -26,6 +25,7 @@ from shared.events.contracts import (
     EventPayload,
 )
 from shared.events.envelope import CloudEvent
+from shared.offer_links import sign
 from tests.support.kafka import produce, read_to_end
 from tests.support.processes import ServiceProcess, start_service
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.grant.domain.offer_tokens import (
+from shared.offer_links import (
     TOKEN_LENGTH,
     ForgedToken,
     OfferClaim,
@@ -16,7 +16,6 @@ from services.grant.domain.offer_tokens import (
     sign,
     verify,
 )
-from services.notification.domain.offer_links import offer_link, offer_token
 
 pytestmark = pytest.mark.unit
 
@@ -77,16 +76,3 @@ def test_malformed_tokens_are_forged(token: str) -> None:
 def test_no_token_is_signed_or_accepted_without_a_key() -> None:
     with pytest.raises(ValueError, match="signing key"):
         sign(uuid4(), DEADLINE, key="")
-
-
-@given(st.uuids(), st.datetimes(timezones=st.just(UTC), min_value=datetime(2000, 1, 1)))
-def test_links_notification_builds_are_the_ones_grant_accepts(
-    offer_id: UUID, expires_at: datetime
-) -> None:
-    token = offer_token(offer_id, expires_at, KEY)
-    assert token == sign(offer_id, expires_at, key=KEY)
-    assert verify(token, key=KEY).offer_id == offer_id
-    assert (
-        offer_link("http://grant:8000", offer_id, expires_at, KEY, "decline")
-        == (offer_links("http://grant:8000", token)["decline"])
-    )

@@ -16,7 +16,6 @@ from services.notification.domain.delivery import (
 )
 from services.notification.domain.formatting import format_deadline, format_money
 from services.notification.domain.languages import choose_language
-from services.notification.domain.offer_links import offer_link, offer_token
 from services.notification.domain.outgoing import message_id, notification_id, without_addresses
 from shared.events.contracts import (
     ApplicationNotSelected,
@@ -31,6 +30,7 @@ from shared.events.contracts import (
     TrainingEnrolled,
     TrainingModuleCompleted,
 )
+from shared.offer_links import offer_links, sign
 
 pytestmark = pytest.mark.unit
 
@@ -159,14 +159,14 @@ def test_deadlines_are_spelled_out_in_utc_per_language() -> None:
 def test_offer_tokens_match_the_grant_services_signature() -> None:
     # Known vector: the grant service verifies exactly this token for this key.
     offer_id = UUID("6f1c2a3b-4d5e-4f60-8a9b-0c1d2e3f4a5b")
-    token = offer_token(offer_id, WHEN, "demo-offer-key")
+    token = sign(offer_id, WHEN, key="demo-offer-key")
     assert token == "AW8cKjtNXk9gipsMHS4_SlsAAAAAar5LQFkDNF4aTAw6Ud29ipoXNahiIjQK3-ahp2iXjeggmSK-"
-    assert offer_link("http://grant:8003/", offer_id, WHEN, "demo-offer-key", "decline") == (
+    assert offer_links("http://grant:8003/", token)["decline"] == (
         f"http://grant:8003/v1/offers/{token}/decline"
     )
-    assert offer_token(offer_id, WHEN, "another-key") != token
+    assert sign(offer_id, WHEN, key="another-key") != token
     with pytest.raises(ValueError, match="signing key"):
-        offer_token(offer_id, WHEN, "")
+        sign(offer_id, WHEN, key="")
 
 
 def test_the_same_event_and_recipient_always_get_the_same_message_id() -> None:

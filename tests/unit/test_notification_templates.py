@@ -15,7 +15,7 @@ from services.notification.domain.composition import (
     compose,
 )
 from services.notification.domain.languages import SUPPORTED, Language, choose_language
-from services.notification.domain.offer_links import offer_token
+from shared.offer_links import sign
 
 pytestmark = pytest.mark.unit
 
@@ -107,7 +107,7 @@ def test_offer_email_shows_value_components_deadline_and_both_links(
     language: Language, greeting: str, amount: str, deadline: str, component: str
 ) -> None:
     mail = render("offered", language)
-    token = offer_token(OFFER, DEADLINE, "demo-offer-key")
+    token = sign(OFFER, DEADLINE, key="demo-offer-key")
     assert mail.text.startswith(greeting)
     assert amount in mail.subject
     assert amount in mail.text

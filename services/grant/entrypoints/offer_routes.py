@@ -3,10 +3,10 @@
 from fastapi import APIRouter, HTTPException, status
 
 from services.grant import handlers
-from services.grant.domain import offer_tokens
 from services.grant.domain.offers import Refusal
 from services.grant.entrypoints.schemas import OfferAnswerOut, Problem
 from services.grant.handlers.errors import OfferRefused, UnknownOffer
+from shared import offer_links
 from shared.clock import Clock
 from shared.correlation import current_correlation_id
 from shared.runtime import ServiceRuntime
@@ -36,8 +36,8 @@ def router(*, runtime: ServiceRuntime, clock: Clock, signing_key: str) -> APIRou
         if not signing_key:
             raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, detail="offer links are off")
         try:
-            claim = offer_tokens.verify(offer_token, key=signing_key)
-        except offer_tokens.ForgedToken as exc:
+            claim = offer_links.verify(offer_token, key=signing_key)
+        except offer_links.ForgedToken as exc:
             raise HTTPException(status.HTTP_404_NOT_FOUND, detail=_NOT_VALID) from exc
         async with runtime.pool.acquire() as conn:
             try:

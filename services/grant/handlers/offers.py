@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from services.grant.adapters import editions_repository, offers_repository
-from services.grant.domain.offer_tokens import OfferClaim
 from services.grant.domain.offers import Offer, OfferState, refusal
 from services.grant.handlers import events
 from services.grant.handlers.errors import (
@@ -18,6 +17,7 @@ from shared.clock import Clock
 from shared.db import Connection
 from shared.events.contracts import GrantOffered
 from shared.failpoints import crash_point
+from shared.offer_links import OfferClaim
 from shared.outbox import add_to_outbox
 
 

@@ -8,8 +8,8 @@ from uuid import UUID
 
 from services.notification.domain.formatting import format_deadline, format_money
 from services.notification.domain.languages import Language
-from services.notification.domain.offer_links import ACTIONS, offer_link
 from services.notification.domain.phrases import component_text, module_text, reason_text
+from shared.offer_links import offer_links, sign
 
 DEFAULT_PROGRAMME: Final = "Athlete365 Business Accelerator"
 
@@ -28,10 +28,8 @@ class OfferLinks:
     def links(self, offer_id: UUID, expires_at: datetime) -> dict[str, str]:
         if not (self.base_url and self.key):
             raise OfferLinksUnavailable("GRANT_URL or OFFER_SIGNING_KEY is not set")
-        return {
-            f"{action}_url": offer_link(self.base_url, offer_id, expires_at, self.key, action)
-            for action in ACTIONS
-        }
+        token = sign(offer_id, expires_at, key=self.key)
+        return {f"{action}_url": url for action, url in offer_links(self.base_url, token).items()}
 
 
 @dataclass(frozen=True)
