@@ -44,6 +44,7 @@ class ServiceRuntime:
         self._relay: OutboxRelay | None = None
         self._relay_task: asyncio.Task[None] | None = None
         self._startup_steps: list[Callable[[], Awaitable[None]]] = []
+        self._shutdown_steps: list[Callable[[], Awaitable[None]]] = []
 
     @property
     def pool(self) -> asyncpg.Pool:
@@ -95,6 +96,10 @@ class ServiceRuntime:
         """Run once the database is migrated and before consuming starts (e.g. seed config)."""
         self._startup_steps.append(step)
 
+    def on_shutdown(self, step: Callable[[], Awaitable[None]]) -> None:
+        """Run first on shutdown, while the pool and the producer are still open."""
+        self._shutdown_steps.append(step)
+
     async def start(self) -> None:
         s = self.settings
         dsn = s.database_url.get_secret_value()
@@ -128,6 +133,8 @@ class ServiceRuntime:
 
     async def stop(self) -> None:
         """Drain: stop taking messages, let in-flight batches finish, flush the relay, close."""
+        for step in reversed(self._shutdown_steps):
+            await step()
         await self.broker.stop()
         if self._relay is not None and self._relay_task is not None:
             self._relay.stop()

@@ -1,7 +1,5 @@
 """Composition root of the grant service: the one place its parts are wired together."""
 
-import contextlib
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -71,6 +69,8 @@ def build_app(settings: GrantSettings) -> FastAPI:
         description="Applications received, screened and withdrawn, and their latest scores: "
         "what selection ranks when an edition closes.",
     )
+    # The expiry loop stops before the runtime drains and closes the pool under it.
+    runtime.on_shutdown(expiry.stop)
     app = runtime.create_app(
         [
             admin_routes.router(
@@ -83,16 +83,4 @@ def build_app(settings: GrantSettings) -> FastAPI:
         ]
     )
     hide_offer_tokens()
-    runtime_lifespan = app.router.lifespan_context
-
-    @contextlib.asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # The expiry loop stops before the runtime drains and closes the pool under it.
-        async with runtime_lifespan(app):
-            try:
-                yield
-            finally:
-                await expiry.stop()
-
-    app.router.lifespan_context = lifespan
     return app

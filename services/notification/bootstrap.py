@@ -1,7 +1,5 @@
 """Composition root of the notification service: the one place its parts are wired together."""
 
-import contextlib
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -122,21 +120,5 @@ def build_app(settings: NotificationSettings) -> FastAPI:
     admin = admin_routes.router(
         pool=lambda: runtime.pool, clock=clock, admin_token=settings.admin_token.get_secret_value()
     )
-    app = runtime.create_app([admin])
-    _stop_before_runtime(app, loop)
-    return app
-
-
-def _stop_before_runtime(app: FastAPI, loop: SenderLoop) -> None:
-    """The sender stops first, while the pool and the producer it uses are still open."""
-    runtime_lifespan = app.router.lifespan_context
-
-    @contextlib.asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with runtime_lifespan(app):
-            try:
-                yield
-            finally:
-                await loop.stop()
-
-    app.router.lifespan_context = lifespan
+    runtime.on_shutdown(loop.stop)
+    return runtime.create_app([admin])
