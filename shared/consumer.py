@@ -44,6 +44,9 @@ class Tombstone:
 
 
 Handler = Callable[[Connection, Sequence[Delivery]], Awaitable[None]]
+# Tombstones carry no event id, so the inbox cannot skip a redelivered one: a handler must
+# be idempotent, and must not let a replayed tombstone erase what a later update wrote
+# (compare the record's partition offset with the one stored for the key).
 TombstoneHandler = Callable[[Connection, Sequence[Tombstone]], Awaitable[None]]
 Item = Delivery | Tombstone
 
