@@ -26,6 +26,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationInfo,
+    WithJsonSchema,
     field_validator,
 )
 
@@ -126,7 +127,19 @@ class ApplicationForm(_Form):
     ]
     full_name: Annotated[str, Field(min_length=1, max_length=200), SingleLine]
     email: Annotated[str, Field(max_length=320), AfterValidator(checked_email)]
-    language: Annotated[Language, BeforeValidator(served_language)] = "en"
+    language: Annotated[
+        Language,
+        BeforeValidator(served_language),
+        WithJsonSchema(
+            {
+                "type": "string",
+                "pattern": _LANGUAGE_TAG.pattern,
+                "examples": ["fr", "de-CH"],
+                "description": "A language tag; en, fr and de are served, any other falls back"
+                " to en.",
+            }
+        ),
+    ] = "en"
     country: Annotated[str, Field(max_length=3, examples=["FRA"]), AfterValidator(noc_code)]
     sport: Annotated[str, Field(min_length=2, max_length=80), SingleLine]
     athlete_status: AthleteStatus

@@ -10,7 +10,7 @@ from services.intake import handlers
 from services.intake.domain.application import DuplicateApplication, EditionNotOpen
 from services.intake.domain.submission import ApplicationForm, FutureCareerEnd
 from services.intake.entrypoints.dependencies import IntakeApi
-from services.intake.entrypoints.schemas import Accepted, ApplicationStatus
+from services.intake.entrypoints.schemas import Accepted, ApplicationStatus, FieldErrors
 from shared.auth import bearer_token
 from shared.correlation import current_correlation_id
 from shared.editions import Edition
@@ -31,7 +31,7 @@ def router(api: IntakeApi, *, max_body_bytes: int) -> APIRouter:
             404: {"description": "no such edition"},
             409: {"description": "the athlete or e-mail applied already, or the window is closed"},
             413: {"description": f"body larger than {max_body_bytes} bytes"},
-            422: {"description": "each field in error, with what is wrong"},
+            422: {"description": "each field in error, with what is wrong", "model": FieldErrors},
             429: {"description": "too many submissions from this client (see Retry-After)"},
         },
     )

@@ -11,6 +11,18 @@ from services.intake.domain.imports import ImportReport
 from services.intake.domain.timeline import status, timeline
 
 
+class FieldError(BaseModel):
+    field: str = Field(examples=["business.pitch"])
+    msg: str = Field(examples=["must be at most 4000 characters"])
+    type: str = Field(examples=["string_too_long"])
+
+
+class FieldErrors(BaseModel):
+    """A 422: one entry per problem, each naming its field."""
+
+    detail: list[FieldError]
+
+
 class Accepted(BaseModel):
     application_id: UUID
     status_token: str = Field(
