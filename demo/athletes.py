@@ -34,15 +34,15 @@ class Applicant:
     body: dict[str, Any]
 
 
-def _valid_body(rng: random.Random, n: int) -> dict[str, Any]:
+def _valid_body(rng: random.Random, n: int, tag: str) -> dict[str, Any]:
     status = rng.choice(
         ["current_olympian", "former_olympian", "current_paralympian", "former_paralympian"]
     )
     first, last = rng.choice(_FIRST), rng.choice(_LAST)
     return {
-        "athlete_id": f"A365-{n:06d}",
+        "athlete_id": f"A365-{tag}{n:06d}",
         "full_name": f"{first} {last}",
-        "email": f"{first.lower()}.{last.lower()}.{n}@athletes.example.org",
+        "email": f"{first.lower()}.{last.lower()}.{tag}{n}@athletes.example.org",
         "language": rng.choices(_LANGUAGES, weights=(5, 3, 2))[0],
         "country": rng.choice(_COUNTRIES),
         "sport": rng.choice(_SPORTS),
@@ -75,13 +75,16 @@ def _spoil(rng: random.Random, body: dict[str, Any]) -> dict[str, Any]:
     return spoiled
 
 
-def applicants(count: int = 1_200, seed: int = 4) -> list[Applicant]:
-    """About 88% valid, 5% invalid, 3% duplicates of earlier ones, 4% ineligible."""
+def applicants(count: int = 1_200, seed: int = 4, tag: str = "") -> list[Applicant]:
+    """About 88% valid, 5% invalid, 3% duplicates of earlier ones, 4% ineligible.
+
+    The tag keeps the ids and addresses of one run apart from another's.
+    """
     rng = random.Random(seed)
     made: list[Applicant] = []
     for n in range(1, count + 1):
         roll = rng.random()
-        body = _valid_body(rng, n)
+        body = _valid_body(rng, n, tag)
         valid = [a for a in made if a.kind == "valid"]
         if roll < 0.05:
             made.append(Applicant("invalid", _spoil(rng, body)))

@@ -12,6 +12,7 @@ _OFFER_LINK = re.compile(r"(https?://\S+/v1/offers/([A-Za-z0-9_-]+)/accept)")
 @dataclass(frozen=True)
 class OfferMail:
     recipient: str
+    token: str
     accept_url: str
     decline_url: str
 
@@ -36,6 +37,7 @@ def offer_mails(mail_dir: Path) -> dict[str, OfferMail]:
             accept = match.group(1)
             found[accept] = OfferMail(
                 recipient=str(message["To"]),
+                token=match.group(2),
                 accept_url=accept,
                 decline_url=accept.removesuffix("/accept") + "/decline",
             )

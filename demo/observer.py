@@ -43,9 +43,12 @@ class Picture:
             if data.get("edition_id") != self.edition_id:
                 return
             self.applications.add(event.subject)
-        elif event.type == "accelerator.notification.sent.v1":
-            self.mail_languages[data["language"]] += 1
-            self.mail_templates[data["template"]] += 1
+        elif event.type.startswith("accelerator.notification."):
+            if event.editionid != self.edition_id:
+                return
+            if event.type == "accelerator.notification.sent.v1":
+                self.mail_languages[data["language"]] += 1
+                self.mail_templates[data["template"]] += 1
         elif event.subject not in self.applications and event.editionid != self.edition_id:
             return
         self.types[event.type] += 1
@@ -58,8 +61,9 @@ class Picture:
 
 
 class Observer:
-    def __init__(self, bootstrap: str, edition_id: str) -> None:
+    def __init__(self, bootstrap: str, edition_id: str, offer_signing_key: str) -> None:
         self.picture = Picture(edition_id)
+        self.offer_signing_key = offer_signing_key
         self._bootstrap = bootstrap
         self._task: asyncio.Task[None] | None = None
 

@@ -12,6 +12,21 @@ from rich.progress import Progress
 from demo.athletes import Applicant
 
 CONCURRENCY = 16
+_ATTEMPTS = 30
+
+
+async def request(http: httpx.AsyncClient, method: str, url: str, **kwargs: Any) -> httpx.Response:
+    """A call that outlasts a service restart: connection errors and 503s are retried."""
+    for attempt in range(_ATTEMPTS):
+        try:
+            response = await http.request(method, url, **kwargs)
+            if response.status_code != 503:
+                return response
+        except httpx.TransportError:
+            if attempt == _ATTEMPTS - 1:
+                raise
+        await asyncio.sleep(min(2.0, 0.1 * 2**attempt))
+    return response
 
 
 async def _bounded(calls: Iterable[Any], progress: Progress, label: str, total: int) -> list[Any]:
@@ -38,7 +53,7 @@ async def submit(
     url = f"{intake_url}/v1/editions/{edition_id}/applications"
 
     async def apply(person: Applicant) -> tuple[int, str | None, str]:
-        response = await http.post(url, json=person.body)
+        response = await request(http, "POST", url, json=person.body)
         accepted = response.json()["application_id"] if response.status_code == 202 else None
         return response.status_code, accepted, person.body.get("language", "en")
 
@@ -61,8 +76,11 @@ async def train(
     plan = [(app, m) for app in sorted(eligible) for m in rng.sample(modules, rng.randint(0, 5))]
 
     async def complete(app_id: str, module: str) -> int:
-        response = await http.post(
-            f"{intake_url}/v1/applications/{app_id}/training/{module}/complete", headers=admin
+        response = await request(
+            http,
+            "POST",
+            f"{intake_url}/v1/applications/{app_id}/training/{module}/complete",
+            headers=admin,
         )
         response.raise_for_status()
         return 1
@@ -77,5 +95,5 @@ async def answer(http: httpx.AsyncClient, links: list[str]) -> Counter[int]:
     """Athletes click the links in their offer e-mails."""
     statuses: Counter[int] = Counter()
     for link in links:
-        statuses[(await http.post(link)).status_code] += 1
+        statuses[(await request(http, "POST", link)).status_code] += 1
     return statuses

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import httpx
 from rich.console import Console
@@ -15,9 +16,10 @@ from demo import phases
 from demo.athletes import applicants
 from demo.mailbox import OfferMail, offer_mails
 from demo.observer import Observer, Picture
-from shared.editions import load_editions
+from shared.editions import Edition, load_editions
+from shared.offer_links import sign
 
-EDITION_ID = "athlete365-4"
+DEMO_EDITION = "athlete365-4"
 # The mix of answers to the first round of offers; later offers are all accepted.
 ACCEPT_SHARE, DECLINE_SHARE = 0.7, 0.15
 
@@ -25,27 +27,34 @@ ACCEPT_SHARE, DECLINE_SHARE = 0.7, 0.15
 @dataclass
 class Outcome:
     statuses: Counter[int] = field(default_factory=Counter)
-    picture: Picture = field(default_factory=lambda: Picture(EDITION_ID))
+    picture: Picture = field(default_factory=lambda: Picture(DEMO_EDITION))
     first_round_offers: int = 0
     standings: dict[str, Any] = field(default_factory=dict)
     answers: Counter[str] = field(default_factory=Counter)
 
 
 async def run_edition(
-    env: dict[str, str], *, athletes: int, seed: int, console: Console
+    env: dict[str, str],
+    *,
+    athletes: int,
+    seed: int,
+    console: Console,
+    edition: Edition | None = None,
+    tag: str = "",
 ) -> Outcome:
-    edition = load_editions()[EDITION_ID]
+    edition = edition or load_editions()[DEMO_EDITION]
+    edition_url = f"{env['GRANT_URL']}/v1/editions/{edition.id}"
     admin = {"Authorization": f"Bearer {env['ADMIN_TOKEN']}"}
-    intake, grant = env["INTAKE_URL"], env["GRANT_URL"]
-    outcome = Outcome()
+    intake = env["INTAKE_URL"]
+    outcome = Outcome(picture=Picture(edition.id))
     async with (
-        Observer(env["KAFKA_BOOTSTRAP_SERVERS"], EDITION_ID) as observer,
+        Observer(env["KAFKA_BOOTSTRAP_SERVERS"], edition.id, env["OFFER_SIGNING_KEY"]) as observer,
         httpx.AsyncClient(timeout=60) as http,
     ):
         outcome.picture = observer.picture
         with Progress(console=console) as progress:
             outcome.statuses, accepted = await phases.submit(
-                http, intake, EDITION_ID, applicants(athletes, seed), progress
+                http, intake, edition.id, applicants(athletes, seed, tag), progress
             )
             await observer.until(
                 lambda p: p.count("application.screened") >= len(accepted), what="screening"
@@ -61,12 +70,11 @@ async def run_edition(
             )
         eligible = len(observer.picture.eligible)
         console.print(f"[bold]{eligible}[/] eligible athletes enrolled; waiting for their scores…")
-        await _until_grant_has_scores(http, grant, admin, eligible)
+        await _until_grant_has_scores(http, edition_url, admin, eligible)
 
         console.print("closing the edition…")
-        (
-            await http.post(f"{grant}/v1/editions/{EDITION_ID}/close", headers=admin)
-        ).raise_for_status()
+        closed = await phases.request(http, "POST", f"{edition_url}/close", headers=admin)
+        closed.raise_for_status()
         capacity = min(edition.grant_capacity, eligible)
         await observer.until(lambda p: p.count("grant.offered") >= capacity, what="first offers")
         outcome.first_round_offers = observer.picture.count("grant.offered")
@@ -82,46 +90,68 @@ async def run_edition(
         await _answer(http, outcome, first[:n_accept], "accept", answered)
         await _answer(http, outcome, first[n_accept : n_accept + n_decline], "decline", answered)
         answered |= {m.accept_url for m in first}  # the silent ones stay silent
+        # Each decline passes its package on at once; those athletes accept in time.
+        promoted = await _offer_mails(observer, mail_dir, outcome.first_round_offers + n_decline)
+        await _answer(http, outcome, _unanswered(promoted, answered), "accept", answered)
 
         as_of = datetime.now(UTC) + edition.offer_window + timedelta(days=1)
         console.print(f"moving time to {as_of:%Y-%m-%d}: unanswered offers expire…")
-        (
-            await http.post(
-                f"{grant}/v1/editions/{EDITION_ID}/expire-overdue",
-                headers=admin,
-                json={"as_of": as_of.isoformat()},
-            )
-        ).raise_for_status()
+        expired = await phases.request(
+            http,
+            "POST",
+            f"{edition_url}/expire-overdue",
+            headers=admin,
+            json={"as_of": as_of.isoformat()},
+        )
+        expired.raise_for_status()
         outcome.standings = await _promote_until_settled(
-            http, grant, admin, observer, outcome, answered, mail_dir
+            http, edition_url, admin, observer, outcome, answered, mail_dir
         )
         await observer.until(_every_event_mailed, what="every e-mail", timeout_s=300)
     return outcome
 
 
 async def _until_grant_has_scores(
-    http: httpx.AsyncClient, grant: str, admin: dict[str, str], eligible: int
+    http: httpx.AsyncClient, edition_url: str, admin: dict[str, str], eligible: int
 ) -> None:
     for _ in range(1_200):
-        standings = await _standings(http, grant, admin)
+        standings = await _standings(http, edition_url, admin)
         if standings["applications"].get("scored", 0) >= eligible:
             return
         await asyncio.sleep(0.5)
     raise TimeoutError("grant never saw a score for every eligible application")
 
 
-async def _standings(http: httpx.AsyncClient, grant: str, admin: dict[str, str]) -> dict[str, Any]:
-    response = await http.get(f"{grant}/v1/editions/{EDITION_ID}/standings", headers=admin)
+async def _standings(
+    http: httpx.AsyncClient, edition_url: str, admin: dict[str, str]
+) -> dict[str, Any]:
+    response = await phases.request(http, "GET", f"{edition_url}/standings", headers=admin)
     response.raise_for_status()
     standings: dict[str, Any] = response.json()
     return standings
 
 
 async def _offer_mails(observer: Observer, mail_dir: Path, expected: int) -> list[OfferMail]:
+    """This edition's offer e-mails, once at least `expected` of them have been sent."""
     await observer.until(
         lambda p: p.mail_templates["offered"] >= expected, what=f"{expected} offer e-mails"
     )
-    return sorted(offer_mails(mail_dir).values(), key=lambda m: m.accept_url)
+    return _this_editions_offer_mails(observer, mail_dir)
+
+
+def _this_editions_offer_mails(observer: Observer, mail_dir: Path) -> list[OfferMail]:
+    # The inbox may hold other editions' offers; this edition's links carry its offers' tokens.
+    key = observer.offer_signing_key
+    offers = list(observer.picture.offers.values())
+    tokens = {
+        sign(UUID(o["offer_id"]), datetime.fromisoformat(o["expires_at"]), key=key) for o in offers
+    }
+    mails = [m for m in offer_mails(mail_dir).values() if m.token in tokens]
+    return sorted(mails, key=lambda m: m.accept_url)
+
+
+def _unanswered(mails: list[OfferMail], answered: set[str]) -> list[OfferMail]:
+    return [m for m in mails if m.accept_url not in answered]
 
 
 async def _answer(
@@ -135,7 +165,7 @@ async def _answer(
 
 async def _promote_until_settled(
     http: httpx.AsyncClient,
-    grant: str,
+    edition_url: str,
     admin: dict[str, str],
     observer: Observer,
     outcome: Outcome,
@@ -144,10 +174,10 @@ async def _promote_until_settled(
 ) -> dict[str, Any]:
     """Each promoted athlete accepts, until every package is taken or nobody is left."""
     for _ in range(1_200):
-        standings = await _standings(http, grant, admin)
+        standings = await _standings(http, edition_url, admin)
         if standings["settled"]:
             return standings
-        fresh = [m for m in offer_mails(mail_dir).values() if m.accept_url not in answered]
+        fresh = _unanswered(_this_editions_offer_mails(observer, mail_dir), answered)
         await _answer(http, outcome, fresh, "accept", answered)
         await asyncio.sleep(0.5)
     raise TimeoutError("the edition did not settle")

@@ -39,14 +39,19 @@ def print_summary(console: Console, outcome: Outcome, env: dict[str, str]) -> No
         (f"e-mails sent ({language})", n) for language, n in sorted(picture.mail_languages.items())
     ]
     rows.append(("e-mails sent (all)", sum(picture.mail_languages.values())))
-    table = Table(title="Athlete365 Business Accelerator 4 — edition summary")
+    table = Table(title=f"{picture.edition_id} — edition summary")
     table.add_column("")
     table.add_column("count", justify="right")
     for label, value in rows:
         table.add_row(label, str(value))
     console.print(table)
     console.print("Where to look:")
-    for key in ("INTAKE_URL", "SCORING_URL", "GRANT_URL", "DASHBOARD_URL", "MAIL_DIR"):
-        console.print(f"  {key:<14} {env.get(key, '-')}")
-    console.print(f"  standings      {env.get('GRANT_URL')}/v1/editions/athlete365-4/standings")
+    for key in ("INTAKE_URL", "SCORING_URL", "GRANT_URL", "NOTIFICATION_URL", "MAIL_DIR"):
+        console.print(f"  {key:<17} {env.get(key, '-')}")
+    edition = picture.edition_id
+    console.print(f"  standings         {env.get('GRANT_URL')}/v1/editions/{edition}/standings")
+    console.print(f"  e-mail summary    {env.get('NOTIFICATION_URL')}/v1/notifications/summary")
+    console.print(
+        "  (the admin endpoints take `Authorization: Bearer $ADMIN_TOKEN` from stack.env)"
+    )
     console.print("The stack stays up; `make down` stops it.")
