@@ -70,6 +70,9 @@ def test_a_country_must_be_an_ioc_code_and_an_iso_code_gets_a_hint() -> None:
     assert problems(body(country="XYZ")) == {
         "country": "'XYZ' is not the IOC code of a National Olympic Committee"
     }
+    assert problems(body(country="France")) == {
+        "country": "'France' is not the IOC code of a National Olympic Committee"
+    }
     assert problems(body(country="DEU")) == {
         "country": "'DEU' is an ISO country code; the IOC code is 'GER'"
     }

@@ -79,7 +79,7 @@ def _distinct(values: list[str]) -> list[str]:
 
 SingleLine = AfterValidator(_single_line)
 Slug = Annotated[str, Field(pattern=_SLUG, max_length=50)]
-MarketCode = Annotated[str, Field(max_length=3), AfterValidator(market_code)]
+MarketCode = Annotated[str, Field(max_length=40), AfterValidator(market_code)]
 
 
 class _Form(BaseModel):
@@ -140,7 +140,7 @@ class ApplicationForm(_Form):
             }
         ),
     ] = "en"
-    country: Annotated[str, Field(max_length=3, examples=["FRA"]), AfterValidator(noc_code)]
+    country: Annotated[str, Field(max_length=40, examples=["FRA"]), AfterValidator(noc_code)]
     sport: Annotated[str, Field(min_length=2, max_length=80), SingleLine]
     athlete_status: AthleteStatus
     career_end_year: int | None = Field(
