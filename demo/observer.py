@@ -28,6 +28,9 @@ class Picture:
     edition_id: str
     types: Counter[str] = field(default_factory=Counter)
     applications: set[str] = field(default_factory=set)
+    received: dict[str, dict[str, Any]] = field(default_factory=dict)
+    offer_order: list[dict[str, Any]] = field(default_factory=list)
+    waitlisted: dict[str, int] = field(default_factory=dict)
     scored: set[str] = field(default_factory=set)
     eligible: set[str] = field(default_factory=set)
     mail_languages: Counter[str] = field(default_factory=Counter)
@@ -43,6 +46,7 @@ class Picture:
             if data.get("edition_id") != self.edition_id:
                 return
             self.applications.add(event.subject)
+            self.received[event.subject] = data
         elif event.type.startswith("accelerator.notification."):
             if event.editionid != self.edition_id:
                 return
@@ -56,8 +60,11 @@ class Picture:
             self.eligible.add(event.subject)
         elif event.type == "accelerator.application.scored.v1":
             self.scored.add(event.subject)
+        elif event.type == "accelerator.application.waitlisted.v1":
+            self.waitlisted[event.subject] = data["rank"]
         elif event.type == "accelerator.grant.offered.v1":
             self.offers[data["offer_id"]] = data
+            self.offer_order.append(data)
 
 
 class Observer:

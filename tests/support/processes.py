@@ -66,13 +66,19 @@ class ServiceProcess:
 
 
 def start_service(
-    module: str, *, env: Mapping[str, str], log_dir: Path, name: str | None = None
+    module: str,
+    *,
+    env: Mapping[str, str],
+    log_dir: Path,
+    name: str | None = None,
+    port: int | None = None,
 ) -> ServiceProcess:
-    port = free_port()
+    """Start `python -m module`; a restart passes the old port so its URL stays valid."""
+    port = port or free_port()
     log_dir.mkdir(parents=True, exist_ok=True)
     log_path = log_dir / f"{name or module.rsplit('.', 1)[-1]}-{port}.log"
     full_env = {**os.environ, **env, "HTTP_PORT": str(port), "HTTP_HOST": "127.0.0.1"}
-    with log_path.open("wb") as log_file:
+    with log_path.open("ab") as log_file:
         popen = subprocess.Popen(
             [sys.executable, "-m", module],
             env=full_env,
