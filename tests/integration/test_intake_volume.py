@@ -1,6 +1,6 @@
 """A thousand and more applications over HTTP, mixed valid, invalid, duplicate and ineligible:
-exactly the valid ones are stored, exactly the eligible ones enrolled, each announced once and
-in order, and every rejection carries the right status and field."""
+exactly the valid ones are stored, exactly the eligible ones enrolled and scored, each announced
+once and in order, and every rejection carries the right status and field."""
 
 import asyncio
 import uuid
@@ -40,6 +40,23 @@ async def intake(
         "RELAY_POLL_INTERVAL_S": "0.2",
     }
     process = start_service("services.intake", env=env, log_dir=tmp_path_factory.mktemp("intake"))
+    try:
+        await process.wait_ready()
+        yield process
+    finally:
+        process.terminate()
+
+
+@pytest.fixture(scope="module")
+async def scoring(
+    stack_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[ServiceProcess]:
+    env = {
+        "KAFKA_BOOTSTRAP_SERVERS": stack_env["KAFKA_BOOTSTRAP_SERVERS"],
+        "DATABASE_URL": stack_env["SCORING_DATABASE_URL"],
+        "RELAY_POLL_INTERVAL_S": "0.2",
+    }
+    process = start_service("services.scoring", env=env, log_dir=tmp_path_factory.mktemp("scoring"))
     try:
         await process.wait_ready()
         yield process
@@ -90,8 +107,11 @@ async def keyed_types(bootstrap: str, topic: str, keys: set[str]) -> dict[str, l
     return found
 
 
-async def test_a_mixed_thousand_is_stored_enrolled_and_announced_exactly_once(
-    intake: ServiceProcess, stack_env: dict[str, str], admin_db: asyncpg.Connection
+async def test_a_mixed_thousand_is_stored_enrolled_scored_and_announced_exactly_once(
+    intake: ServiceProcess,
+    scoring: ServiceProcess,
+    stack_env: dict[str, str],
+    admin_db: asyncpg.Connection,
 ) -> None:
     run = uuid.uuid4().hex[:8].upper()
     valid = [form(run, n) for n in range(900)]
@@ -138,3 +158,15 @@ async def test_a_mixed_thousand_is_stored_enrolled_and_announced_exactly_once(
     assert enrolled == {a for a, n in accepted.items() if n < 900}
     assert set(training) == enrolled
     assert all(contacts[a] == ["accelerator.contact.updated.v1"] for a in athletes)
+
+    # Scoring, a separate service, scores exactly the eligible ones, once each.
+    eligible = {a for a, n in accepted.items() if n < 900}
+    for _ in range(120):
+        scores = await keyed_types(kafka, "accelerator.scores", set(accepted))
+        if len(scores) >= len(eligible):
+            break
+        await asyncio.sleep(0.5)
+    await asyncio.sleep(1)  # a second score would show up here
+    scores = await keyed_types(kafka, "accelerator.scores", set(accepted))
+    assert set(scores) == eligible
+    assert all(types == ["accelerator.application.scored.v1"] for types in scores.values())
