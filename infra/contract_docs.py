@@ -8,11 +8,11 @@ brokers, and docs/openapi/<service>.json for each HTTP API.
 import argparse
 import importlib
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
+import yaml
 from fastapi import FastAPI
 from faststream.specification import AsyncAPI
 
@@ -45,12 +45,17 @@ def _build(service: str) -> FastAPI:
         if isinstance(value, type) and issubclass(value, ServiceSettings)
     ]
     settings_type = max(settings_types, key=lambda t: len(t.__mro__))  # the most derived
-    app: FastAPI = bootstrap.build_app(settings_type())
+    # Validated from the placeholders alone: the environment is neither read nor changed.
+    placeholders = {
+        name.lower(): value
+        for name, value in _PLACEHOLDERS.items()
+        if name.lower() in settings_type.model_fields
+    }
+    app: FastAPI = bootstrap.build_app(settings_type.model_validate(placeholders))
     return app
 
 
 def render() -> dict[Path, str]:
-    os.environ.update(_PLACEHOLDERS)
     apps = {service: _build(service) for service in SERVICES}
     spec = AsyncAPI(
         *(app.state.runtime.broker for app in apps.values()),
@@ -58,10 +63,13 @@ def render() -> dict[Path, str]:
         version="1",
         description="Every public topic: CloudEvents 1.0, structured JSON, keyed by subject.",
     )
-    documents = {ASYNCAPI: spec.to_specification().to_yaml()}
+    # Keys sorted: FastStream's channel order varies from one process to the next.
+    asyncapi = json.loads(spec.to_specification().to_json())
+    documents = {ASYNCAPI: yaml.safe_dump(asyncapi, sort_keys=True, allow_unicode=True)}
     for service, app in apps.items():
         openapi: dict[str, Any] = app.openapi()
-        documents[OPENAPI_DIR / f"{service}.json"] = json.dumps(openapi, indent=2) + "\n"
+        text = json.dumps(openapi, indent=2, sort_keys=True, ensure_ascii=False)
+        documents[OPENAPI_DIR / f"{service}.json"] = text + "\n"
     return documents
 
 
