@@ -35,6 +35,7 @@ class Picture:
     eligible: set[str] = field(default_factory=set)
     mail_languages: Counter[str] = field(default_factory=Counter)
     mail_templates: Counter[str] = field(default_factory=Counter)
+    mail_failures: Counter[str] = field(default_factory=Counter)
     offers: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def count(self, event_type: str) -> int:
@@ -53,6 +54,8 @@ class Picture:
             if event.type == "accelerator.notification.sent.v1":
                 self.mail_languages[data["language"]] += 1
                 self.mail_templates[data["template"]] += 1
+            else:
+                self.mail_failures[data["template"]] += 1
         elif event.subject not in self.applications and event.editionid != self.edition_id:
             return
         self.types[event.type] += 1

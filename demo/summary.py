@@ -39,6 +39,7 @@ def print_summary(console: Console, outcome: Outcome, env: dict[str, str]) -> No
         (f"e-mails sent ({language})", n) for language, n in sorted(picture.mail_languages.items())
     ]
     rows.append(("e-mails sent (all)", sum(picture.mail_languages.values())))
+    rows.append(("e-mails failed", sum(picture.mail_failures.values())))
     table = Table(title=f"{picture.edition_id} — edition summary")
     table.add_column("")
     table.add_column("count", justify="right")

@@ -36,6 +36,8 @@ class Stack:
                 "SMTP_HOST": self.env["SMTP_HOST"],
                 "SMTP_PORT": self.env["SMTP_PORT"],
                 "GRANT_URL": self.processes["grant"].url,
+                # A killed sender's claimed e-mails are retried once its lease runs out.
+                "SEND_LEASE_S": "10",
             }
         return env
 
