@@ -16,7 +16,7 @@ import pytest
 from cli.main import main as accelerator
 from shared.events.envelope import CloudEvent
 from tests.support.kafka import read_to_end
-from tests.support.processes import ServiceProcess, start_service
+from tests.support.processes import ServiceProcess, running_service
 
 pytestmark = pytest.mark.integration
 
@@ -33,18 +33,10 @@ COLUMNS = (
 async def intake(
     stack_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[ServiceProcess]:
-    env = {
-        "KAFKA_BOOTSTRAP_SERVERS": stack_env["KAFKA_BOOTSTRAP_SERVERS"],
-        "DATABASE_URL": stack_env["INTAKE_DATABASE_URL"],
-        "ADMIN_TOKEN": "intake-admin-test",
-        "RELAY_POLL_INTERVAL_S": "0.2",
-    }
-    process = start_service("services.intake", env=env, log_dir=tmp_path_factory.mktemp("intake"))
-    try:
-        await process.wait_ready()
+    async with running_service(
+        "intake", stack_env, tmp_path_factory.mktemp("intake"), ADMIN_TOKEN="intake-admin-test"
+    ) as process:
         yield process
-    finally:
-        process.terminate()
 
 
 def row(**changes: str) -> dict[str, str]:

@@ -14,7 +14,7 @@ from cloudevents.v1.kafka import KafkaMessage, from_structured
 from shared import topics
 from shared.topics import TOPICS
 from tests.support.kafka import read_to_end
-from tests.support.processes import ServiceProcess, start_service
+from tests.support.processes import ServiceProcess, running_service
 
 pytestmark = pytest.mark.integration
 
@@ -59,20 +59,15 @@ def application(**changes: Any) -> dict[str, Any]:
 async def intake(
     stack_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[ServiceProcess]:
-    env = {
-        "KAFKA_BOOTSTRAP_SERVERS": stack_env["KAFKA_BOOTSTRAP_SERVERS"],
-        "DATABASE_URL": stack_env["INTAKE_DATABASE_URL"],
-        "ADMIN_TOKEN": ADMIN_TOKEN,
-        "SUBMISSION_RATE_PER_MINUTE": "1000000",
-        "SUBMISSION_BURST": "100000",
-        "RELAY_POLL_INTERVAL_S": "0.2",
-    }
-    process = start_service("services.intake", env=env, log_dir=tmp_path_factory.mktemp("intake"))
-    try:
-        await process.wait_ready()
+    async with running_service(
+        "intake",
+        stack_env,
+        tmp_path_factory.mktemp("intake"),
+        ADMIN_TOKEN=ADMIN_TOKEN,
+        SUBMISSION_RATE_PER_MINUTE="1000000",
+        SUBMISSION_BURST="100000",
+    ) as process:
         yield process
-    finally:
-        process.terminate()
 
 
 async def submit(url: str, body: dict[str, Any], **kwargs: Any) -> httpx.Response:

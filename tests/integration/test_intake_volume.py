@@ -14,7 +14,7 @@ import pytest
 
 from shared.events.envelope import CloudEvent
 from tests.support.kafka import read_to_end
-from tests.support.processes import ServiceProcess, start_service
+from tests.support.processes import ServiceProcess, running_service
 
 pytestmark = pytest.mark.integration
 
@@ -32,36 +32,22 @@ SPOILED: list[tuple[dict[str, Any], str]] = [
 async def intake(
     stack_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[ServiceProcess]:
-    env = {
-        "KAFKA_BOOTSTRAP_SERVERS": stack_env["KAFKA_BOOTSTRAP_SERVERS"],
-        "DATABASE_URL": stack_env["INTAKE_DATABASE_URL"],
-        "SUBMISSION_RATE_PER_MINUTE": "1000000",
-        "SUBMISSION_BURST": "100000",
-        "RELAY_POLL_INTERVAL_S": "0.2",
-    }
-    process = start_service("services.intake", env=env, log_dir=tmp_path_factory.mktemp("intake"))
-    try:
-        await process.wait_ready()
+    async with running_service(
+        "intake",
+        stack_env,
+        tmp_path_factory.mktemp("intake"),
+        SUBMISSION_RATE_PER_MINUTE="1000000",
+        SUBMISSION_BURST="100000",
+    ) as process:
         yield process
-    finally:
-        process.terminate()
 
 
 @pytest.fixture(scope="module")
 async def scoring(
     stack_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[ServiceProcess]:
-    env = {
-        "KAFKA_BOOTSTRAP_SERVERS": stack_env["KAFKA_BOOTSTRAP_SERVERS"],
-        "DATABASE_URL": stack_env["SCORING_DATABASE_URL"],
-        "RELAY_POLL_INTERVAL_S": "0.2",
-    }
-    process = start_service("services.scoring", env=env, log_dir=tmp_path_factory.mktemp("scoring"))
-    try:
-        await process.wait_ready()
+    async with running_service("scoring", stack_env, tmp_path_factory.mktemp("scoring")) as process:
         yield process
-    finally:
-        process.terminate()
 
 
 def form(run: str, n: int, **changes: Any) -> dict[str, Any]:

@@ -7,7 +7,8 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,3 +87,22 @@ def start_service(
             stderr=subprocess.STDOUT,
         )
     return ServiceProcess(popen=popen, url=f"http://127.0.0.1:{port}", log_path=log_path)
+
+
+@asynccontextmanager
+async def running_service(
+    service: str, stack_env: Mapping[str, str], log_dir: Path, **settings: str
+) -> AsyncIterator[ServiceProcess]:
+    """One service on its own role's database, ready to serve; stopped on exit."""
+    env = {
+        "KAFKA_BOOTSTRAP_SERVERS": stack_env["KAFKA_BOOTSTRAP_SERVERS"],
+        "DATABASE_URL": stack_env[f"{service.upper()}_DATABASE_URL"],
+        "RELAY_POLL_INTERVAL_S": "0.2",
+        **settings,
+    }
+    process = start_service(f"services.{service}", env=env, log_dir=log_dir)
+    try:
+        await process.wait_ready()
+        yield process
+    finally:
+        process.terminate()
