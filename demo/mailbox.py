@@ -42,7 +42,3 @@ def offer_mails(mail_dir: Path) -> dict[str, OfferMail]:
                 decline_url=accept.removesuffix("/accept") + "/decline",
             )
     return found
-
-
-def count_mail(mail_dir: Path) -> int:
-    return len(mailbox.Maildir(mail_dir, create=False))

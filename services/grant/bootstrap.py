@@ -8,7 +8,6 @@ from pydantic import Field, SecretStr
 
 from services.grant import handlers
 from services.grant.entrypoints import admin_routes, consumer, offer_routes
-from services.grant.entrypoints.access_log import hide_offer_tokens
 from services.grant.entrypoints.expiry import ExpiryLoop
 from shared import topics
 from shared.clock import Clock, ShiftedClock, SystemClock
@@ -82,5 +81,4 @@ def build_app(settings: GrantSettings) -> FastAPI:
             offer_routes.router(runtime=runtime, clock=clock, signing_key=signing_key),
         ]
     )
-    hide_offer_tokens()
     return app
