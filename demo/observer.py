@@ -3,8 +3,10 @@
 import asyncio
 import contextlib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from uuid import UUID
 
 from aiokafka import AIOKafkaConsumer
 
@@ -37,11 +39,18 @@ class Picture:
     mail_templates: Counter[str] = field(default_factory=Counter)
     mail_failures: Counter[str] = field(default_factory=Counter)
     offers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Delivery is at least once: a producer that crashed between publishing and recording
+    # it publishes the same event (same id) again. Counting it twice would expect an offer,
+    # or an e-mail, that rightly never comes.
+    seen: set[UUID] = field(default_factory=set)
 
     def count(self, event_type: str) -> int:
         return self.types[f"accelerator.{event_type}.v1"]
 
     def take(self, event: CloudEvent) -> None:
+        if event.id in self.seen:
+            return
+        self.seen.add(event.id)
         data = event.data
         if event.type == "accelerator.application.received.v1":
             if data.get("edition_id") != self.edition_id:
@@ -105,10 +114,19 @@ class Observer:
         finally:
             await consumer.stop()
 
-    async def until(self, condition: Any, *, what: str, timeout_s: float = 300.0) -> None:
-        """Wait until condition(picture) holds; a clear error names what never happened."""
+    async def until(
+        self,
+        condition: Callable[[Picture], bool],
+        *,
+        what: str,
+        timeout_s: float = 300.0,
+        explain: Callable[[Picture], str] | None = None,
+    ) -> None:
+        """Wait until condition(picture) holds; a clear error names what never happened,
+        and what was seen instead when `explain` tells it."""
         deadline = asyncio.get_running_loop().time() + timeout_s
         while not condition(self.picture):
             if asyncio.get_running_loop().time() > deadline:
-                raise TimeoutError(f"gave up after {timeout_s:.0f}s waiting for {what}")
+                seen = f" ({explain(self.picture)})" if explain else ""
+                raise TimeoutError(f"gave up after {timeout_s:.0f}s waiting for {what}{seen}")
             await asyncio.sleep(0.5)

@@ -107,7 +107,9 @@ async def run_edition(
         outcome.standings = await _promote_until_settled(
             http, edition_url, admin, observer, outcome, answered, mail_dir
         )
-        await observer.until(_every_event_mailed, what="every e-mail", timeout_s=300)
+        await observer.until(
+            _every_event_mailed, what="every e-mail", timeout_s=300, explain=_mail_progress
+        )
     return outcome
 
 
@@ -201,3 +203,11 @@ def _every_event_mailed(picture: Picture) -> bool:
     expected = sum(picture.count(t) for t in ATHLETE_FACING)
     done = sum(picture.mail_templates.values()) + sum(picture.mail_failures.values())
     return done >= expected
+
+
+def _mail_progress(picture: Picture) -> str:
+    events = {t: picture.count(t) for t in ATHLETE_FACING if picture.count(t)}
+    return (
+        f"athlete-facing events {events}; e-mails sent {dict(picture.mail_templates)}; "
+        f"failed {dict(picture.mail_failures)}"
+    )
