@@ -6,9 +6,9 @@ from typing import TypeVar
 import uvicorn
 from fastapi import FastAPI
 
-from shared.settings import ServiceSettings
+from shared.settings import ProcessSettings
 
-S = TypeVar("S", bound=ServiceSettings)
+S = TypeVar("S", bound=ProcessSettings)
 
 
 def serve(build_app: Callable[[S], FastAPI], settings_type: type[S]) -> None:

@@ -4,16 +4,21 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
-class ServiceSettings(BaseSettings):
-    """What every service process needs. Each process gets DATABASE_URL for its own role."""
+class ProcessSettings(BaseSettings):
+    """What every process serving HTTP next to the broker needs, with or without a database."""
 
     model_config = SettingsConfigDict(env_file=None, extra="ignore", frozen=True)
 
     kafka_bootstrap_servers: str = Field(description="host:port[,host:port]")
-    database_url: SecretStr = Field(description="postgresql:// URL of this service's own role")
     http_host: str = "127.0.0.1"
     http_port: int = 8000
     log_level: str = "INFO"
+
+
+class ServiceSettings(ProcessSettings):
+    """What every service owning a schema needs. Each gets DATABASE_URL for its own role."""
+
+    database_url: SecretStr = Field(description="postgresql:// URL of this service's own role")
     db_pool_size: int = Field(default=4, ge=1, le=50)
     consumer_batch_size: int = Field(default=500, ge=1, le=10_000)
     relay_batch_size: int = Field(default=500, ge=1, le=10_000)
