@@ -17,7 +17,7 @@ import jsonschema
 import pytest
 import yaml
 
-from shared.settings import ServiceSettings
+from shared.settings import ProcessSettings
 
 pytestmark = pytest.mark.deploy
 
@@ -50,7 +50,7 @@ def _variables_read_by(module: str) -> set[str]:
     return {
         field.upper()
         for value in vars(bootstrap).values()
-        if isinstance(value, type) and issubclass(value, ServiceSettings)
+        if isinstance(value, type) and issubclass(value, ProcessSettings)
         for field in value.model_fields
     }
 
@@ -72,7 +72,7 @@ def test_compose_file_passes_the_compose_linter() -> None:
 
 def test_every_service_compose_runs_exists_in_the_code() -> None:
     services = _our_services()
-    assert {"intake", "scoring", "grant", "notification", "provision"} <= set(services)
+    assert {"intake", "scoring", "grant", "notification", "dashboard", "provision"} <= set(services)
     for name, (module, _) in services.items():
         assert importlib.util.find_spec(module) is not None, f"{name} runs missing {module}"
 

@@ -1,0 +1,69 @@
+"""Composition root of the dashboard: the one place its parts are wired together."""
+
+import contextlib
+from collections.abc import AsyncIterator
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from pydantic import Field
+
+from services.dashboard.adapters.consumer_lag import ConsumerLagProbe
+from services.dashboard.adapters.topic_reader import TopicReader
+from services.dashboard.domain.projection import Projection
+from services.dashboard.entrypoints import probes, routes
+from services.dashboard.handlers import Dashboard
+from shared.correlation import correlation_middleware
+from shared.logs import configure_logging, get_logger
+from shared.settings import ProcessSettings
+from shared.topics import SERVICES
+
+SERVICE = "dashboard"
+log = get_logger(__name__)
+
+
+class DashboardSettings(ProcessSettings):
+    """No DATABASE_URL: the dashboard keeps its picture in memory, rebuilt from the topics."""
+
+    consumer_batch_size: int = Field(default=2_000, ge=1, le=50_000)
+    lag_interval_s: float = Field(default=3.0, gt=0, description="how often consumer lag is read")
+    push_interval_s: float = Field(
+        default=0.5, gt=0, description="the page gets at most one update this often"
+    )
+
+
+def build_app(settings: DashboardSettings) -> FastAPI:
+    configure_logging(SERVICE, settings.log_level)
+    projection = Projection()
+    reader = TopicReader(
+        service=SERVICE,
+        bootstrap_servers=settings.kafka_bootstrap_servers,
+        projection=projection,
+        batch_size=settings.consumer_batch_size,
+    )
+    # Every service's consumer group is named after the service.
+    lag = ConsumerLagProbe(
+        service=SERVICE,
+        bootstrap_servers=settings.kafka_bootstrap_servers,
+        groups=SERVICES,
+        interval_s=settings.lag_interval_s,
+    )
+    dashboard = Dashboard(projection=projection, history=reader, lag=lag)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await reader.start()
+        await lag.start()
+        log.info("service started", kafka=settings.kafka_bootstrap_servers)
+        try:
+            yield
+        finally:
+            await lag.stop()
+            await reader.stop()
+            log.info("service stopped")
+
+    app = FastAPI(title="Athlete Accelerator dashboard", lifespan=lifespan)
+    app.middleware("http")(correlation_middleware)
+    app.include_router(probes.router(service=SERVICE, reader=reader))
+    app.include_router(routes.router(dashboard=dashboard, push_interval_s=settings.push_interval_s))
+    app.mount("/static", StaticFiles(directory=routes.STATIC_DIR), name="static")
+    return app

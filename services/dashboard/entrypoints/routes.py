@@ -1,0 +1,55 @@
+"""The page, its live stream and the same picture as JSON. Routes only translate."""
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import FileResponse
+from fastapi.sse import EventSourceResponse, ServerSentEvent
+
+from services.dashboard.domain.picture import DashboardView
+from services.dashboard.handlers import Dashboard
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+EditionParam = Annotated[
+    str | None,
+    Query(
+        description="Edition id; by default the most recently opened edition.",
+        examples=["athlete365-4"],
+        max_length=100,
+    ),
+]
+
+
+def router(*, dashboard: Dashboard, push_interval_s: float) -> APIRouter:
+    routes = APIRouter(tags=["dashboard"])
+
+    @routes.get("/", include_in_schema=False)
+    async def page() -> FileResponse:
+        return FileResponse(STATIC_DIR / "index.html")
+
+    @routes.get("/v1/dashboard", summary="The picture of one edition now")
+    async def picture(edition: EditionParam = None) -> DashboardView:
+        return dashboard.view(edition)
+
+    @routes.get(
+        "/v1/dashboard/stream",
+        response_class=EventSourceResponse,
+        summary="The same picture as server-sent `picture` events, pushed when it changes",
+    )
+    async def stream(
+        request: Request, edition: EditionParam = None
+    ) -> AsyncIterator[ServerSentEvent]:
+        # Many events in a burst make one push: the stamp is compared at most this often.
+        shown = None
+        while not await request.is_disconnected():
+            stamp = dashboard.change_stamp()
+            if stamp != shown:
+                shown = stamp
+                yield ServerSentEvent(data=dashboard.view(edition), event="picture", retry=2000)
+            await asyncio.sleep(push_interval_s)
+
+    return routes
