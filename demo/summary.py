@@ -50,6 +50,7 @@ def print_summary(console: Console, outcome: Outcome, env: dict[str, str]) -> No
     for key in ("INTAKE_URL", "SCORING_URL", "GRANT_URL", "NOTIFICATION_URL", "MAIL_DIR"):
         console.print(f"  {key:<17} {env.get(key, '-')}")
     edition = picture.edition_id
+    console.print(f"  dashboard         {env.get('DASHBOARD_URL')}/?edition={edition}  (live)")
     console.print(f"  standings         {env.get('GRANT_URL')}/v1/editions/{edition}/standings")
     console.print(f"  e-mail summary    {env.get('NOTIFICATION_URL')}/v1/notifications/summary")
     console.print(

@@ -18,13 +18,16 @@ from infra.errors import InfraError
 from infra.processes import running_pid, start_detached, stop_detached
 from infra.stack_env import role_url_key
 
-# What each process serves; the name is also its schema and its consumer group.
+# What each process serves; the name is also its schema and its consumer group, but for
+# the dashboard, which has neither: it reads the topics without a group and keeps no data.
 SERVICE_URL_KEYS = {
     "intake": "INTAKE_URL",
     "scoring": "SCORING_URL",
     "grant": "GRANT_URL",
     "notification": "NOTIFICATION_URL",
+    "dashboard": "DASHBOARD_URL",
 }
+_WITHOUT_DATABASE = frozenset({"dashboard"})
 # On this machine every athlete of the demo applies from one address.
 _LOCAL_INTAKE_LIMITS = {"SUBMISSION_RATE_PER_MINUTE": "60000", "SUBMISSION_BURST": "1000"}
 _SHARED_KEYS = (
@@ -59,9 +62,14 @@ class ServiceProcess:
 
     def environment(self, stack_env: Mapping[str, str]) -> dict[str, str]:
         url = urlsplit(stack_env[SERVICE_URL_KEYS[self.name]])
+        database = (
+            {}
+            if self.name in _WITHOUT_DATABASE
+            else {"DATABASE_URL": stack_env[role_url_key(self.name)]}
+        )
         return {
             **{key: stack_env[key] for key in _SHARED_KEYS if key in stack_env},
-            "DATABASE_URL": stack_env[role_url_key(self.name)],
+            **database,
             "HTTP_HOST": url.hostname or "127.0.0.1",
             "HTTP_PORT": str(url.port),
             "GRANT_URL": stack_env.get("GRANT_URL", ""),
