@@ -44,8 +44,9 @@ $(COMPOSE_LINT)/node_modules/.installed: $(COMPOSE_LINT)/package-lock.json
 	touch $@
 
 # Every tier; the tests start (and stop) their own Postgres, Kafka and SMTP sink unless
-# explicit URLs are given (see README).
+# explicit URLs are given (see README). Chromium is for the dashboard's page test.
 test: lint $(COMPOSE_LINT)/node_modules/.installed
+	$(PY) -m infra prereqs --browser
 	$(PY) -m pytest
 
 # Needs a running stack (`make up`).

@@ -1,4 +1,4 @@
-"""`python -m infra up|down|status`: the local stack from a terminal or a Makefile."""
+"""`python -m infra up|down|status|prereqs`: the local stack from a terminal or a Makefile."""
 
 import argparse
 import sys
@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 from infra.errors import InfraError
+from infra.prereqs import BROWSER_REQUIREMENTS, REQUIREMENTS, ensure_prerequisites
 from infra.stack import LocalStack
 
 _MAIN_KEYS = (
@@ -56,11 +57,20 @@ def _status(stack: LocalStack) -> int:
     return 0 if all(component.up for component in components) else 1
 
 
+def _prereqs(*, browser: bool) -> int:
+    ensure_prerequisites(requirements=REQUIREMENTS + (BROWSER_REQUIREMENTS if browser else ()))
+    print("prerequisites are installed")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m infra", description=__doc__)
-    parser.add_argument("command", choices=("up", "down", "status"))
+    parser.add_argument("command", choices=("up", "down", "status", "prereqs"))
     parser.add_argument("--run-dir", type=Path, default=Path(".run"))
     parser.add_argument("--purge", action="store_true", help="down: also delete the run folder")
+    parser.add_argument(
+        "--browser", action="store_true", help="prereqs: also Chromium, for the page tests"
+    )
     args = parser.parse_args(argv)
     stack = LocalStack(args.run_dir)
     try:
@@ -68,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
             return _up(stack)
         if args.command == "down":
             return _down(stack, purge=args.purge)
+        if args.command == "prereqs":
+            return _prereqs(browser=args.browser)
         return _status(stack)
     except InfraError as error:
         print(f"infra {args.command} failed: {error}", file=sys.stderr)

@@ -13,6 +13,8 @@ from pathlib import Path
 from infra.errors import InfraError
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
+# Debian's browser; the page tests drive it rather than download a browser build.
+CHROMIUM = Path("/usr/bin/chromium")
 MIN_JAVA = 17
 MIN_PYTHON = (3, 11)
 
@@ -81,6 +83,14 @@ REQUIREMENTS = (
 )
 
 
+def _chromium_problem() -> str | None:
+    return None if CHROMIUM.exists() else f"Chromium ({CHROMIUM}) is not installed"
+
+
+# Only the dashboard's page tests need it; the stack itself runs without a browser.
+BROWSER_REQUIREMENTS = (Requirement("Chromium", _chromium_problem, "chromium"),)
+
+
 def _can_install() -> bool:
     return (
         os.geteuid() == 0 and Path("/etc/debian_version").exists() and bool(shutil.which("apt-get"))
@@ -100,18 +110,20 @@ def missing(requirements: tuple[Requirement, ...] = REQUIREMENTS) -> list[tuple[
     return [(requirement, problem) for requirement, problem in found if problem is not None]
 
 
-def ensure_prerequisites(*, install: bool | None = None) -> None:
+def ensure_prerequisites(
+    *, install: bool | None = None, requirements: tuple[Requirement, ...] = REQUIREMENTS
+) -> None:
     """Raise InfraError naming each missing tool and its install command.
 
     With install=None, installs only when that can work unattended: root on Debian.
     """
-    problems = missing()
+    problems = missing(requirements)
     installable = sorted({req.apt_package for req, _ in problems if req.apt_package})
     if installable and (_can_install() if install is None else install):
         if "openjdk-17-jre-headless" in installable:
             installable[installable.index("openjdk-17-jre-headless")] = _java_package()
         _apt_install(installable)
-        problems = missing()
+        problems = missing(requirements)
     if problems:
         lines = [
             f"  - {req.name}: {problem}"
