@@ -28,6 +28,10 @@ class GrantSettings(ServiceSettings):
     offer_signing_key: SecretStr = Field(
         default=SecretStr(""), description="HMAC key of offer links, shared with notification"
     )
+    announce_editions_at_startup: bool = Field(
+        default=True,
+        description="open every configured edition at start; false: an admin opens each one",
+    )
     offer_expiry_interval_s: float = Field(default=5.0, gt=0)
     clock_offset_s: float = Field(
         default=0.0, description="moves this service's clock, e.g. past offer deadlines"
@@ -59,7 +63,8 @@ def build_app(settings: GrantSettings) -> FastAPI:
                 correlation_id=current_correlation_id(),
             )
 
-    runtime.on_startup(announce)
+    if settings.announce_editions_at_startup:
+        runtime.on_startup(announce)
     runtime.on_startup(expiry.start)
     runtime.consume(
         topics.APPLICATIONS,

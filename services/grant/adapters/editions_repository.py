@@ -40,6 +40,7 @@ async def add_new_editions(
 class EditionRecord:
     edition_id: str
     state: str
+    opened_at: datetime
     closed_at: datetime | None
     settled_at: datetime | None
     budget_cents: int
@@ -69,6 +70,7 @@ def _record(row: asyncpg.Record) -> EditionRecord:
     return EditionRecord(
         edition_id=row["edition_id"],
         state=row["state"],
+        opened_at=row["opened_at"],
         closed_at=row["closed_at"],
         settled_at=row["settled_at"],
         budget_cents=row["budget_cents"],

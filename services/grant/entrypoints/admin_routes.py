@@ -1,4 +1,4 @@
-"""Admin endpoints: close an edition, expire overdue offers, see the standings."""
+"""Admin endpoints: open or close an edition, expire overdue offers, see the standings."""
 
 from collections.abc import Mapping
 from typing import Annotated
@@ -10,10 +10,16 @@ from services.grant.entrypoints.schemas import (
     ClosingOut,
     ExpireIn,
     ExpiryOut,
+    OpeningOut,
     Problem,
     StandingsOut,
 )
-from services.grant.handlers.errors import EditionNotClosed, UnknownEdition
+from services.grant.handlers.errors import (
+    EditionAlreadyClosed,
+    EditionNotClosed,
+    EditionNotOpened,
+    UnknownEdition,
+)
 from shared.auth import require_token
 from shared.clock import Clock
 from shared.correlation import current_correlation_id
@@ -44,7 +50,37 @@ def router(
         responses=_ERRORS,
     )
 
-    @admin.post("/{edition_id}/close", response_model=ClosingOut)
+    @admin.post(
+        "/{edition_id}/open",
+        response_model=OpeningOut,
+        responses={409: {"model": Problem, "description": "The edition is closed."}},
+    )
+    async def open_edition(edition_id: str) -> OpeningOut:
+        """Announce a configured edition (edition.opened) unless it is open already.
+
+        Idempotent. A closed edition stays closed: 409.
+        """
+        edition = editions.get(edition_id)
+        if edition is None:
+            raise _unknown(edition_id)
+        async with runtime.pool.acquire() as conn:
+            try:
+                report = await handlers.open_edition(
+                    conn, edition=edition, clock=clock, correlation_id=current_correlation_id()
+                )
+            except EditionAlreadyClosed as exc:
+                raise HTTPException(
+                    status.HTTP_409_CONFLICT,
+                    detail=f"edition {edition_id!r} was closed at {exc.closed_at:%Y-%m-%d %H:%M}"
+                    " UTC and cannot be reopened",
+                ) from exc
+        return OpeningOut.model_validate(report)
+
+    @admin.post(
+        "/{edition_id}/close",
+        response_model=ClosingOut,
+        responses={409: {"model": Problem, "description": "The edition was never opened."}},
+    )
     async def close_edition(edition_id: str) -> ClosingOut:
         """Close the edition and select: offers to the top candidates, the rest waitlisted.
 
@@ -58,8 +94,11 @@ def router(
                 report = await handlers.close_edition(
                     conn, edition=edition, clock=clock, correlation_id=current_correlation_id()
                 )
-            except UnknownEdition as exc:
-                raise _unknown(edition_id) from exc
+            except EditionNotOpened as exc:
+                raise HTTPException(
+                    status.HTTP_409_CONFLICT,
+                    detail=f"edition {edition_id!r} was never opened: open it first",
+                ) from exc
         return ClosingOut.model_validate(report)
 
     @admin.post(

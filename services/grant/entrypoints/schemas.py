@@ -21,6 +21,20 @@ class ClosingOut(BaseModel):
     waitlisted_at_close: int
 
 
+class OpeningOut(BaseModel):
+    """Where an opened edition stands; repeating the call changes nothing."""
+
+    model_config = _FROM_HANDLERS
+
+    edition_id: str
+    opened_now: bool = Field(
+        description="True when this call announced it (edition.opened); false when it was open."
+    )
+    opened_at: datetime
+    opens_at: datetime = Field(description="Intake takes applications from then (edition file).")
+    closes_at: datetime = Field(description="... until then, or until the edition is closed.")
+
+
 class ExpireIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

@@ -1,6 +1,5 @@
-"""Editions: announced once when configured, closed once by an admin, with selection."""
+"""Closing an edition, once, with selection. (Opening is in `opening`.)"""
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -12,51 +11,13 @@ from services.grant.adapters import (
 )
 from services.grant.domain.selection import rank
 from services.grant.handlers import events
-from services.grant.handlers.errors import UnknownEdition
+from services.grant.handlers.errors import EditionNotOpened
 from services.grant.handlers.waitlist import fill_and_settle
 from shared.clock import Clock
 from shared.db import Connection
 from shared.editions import Edition
-from shared.events.codec import make_event
-from shared.events.contracts import EditionOpened
 from shared.failpoints import crash_point
 from shared.outbox import add_to_outbox
-
-
-async def announce_open_editions(
-    conn: Connection, *, editions: Iterable[Edition], clock: Clock, correlation_id: str
-) -> list[str]:
-    """Publish edition.opened once for every configured edition seen for the first time."""
-    configured = {e.id: e for e in editions}
-    async with conn.transaction():
-        new_ids = await editions_repository.add_new_editions(
-            conn, editions=list(configured.values()), now=clock.now()
-        )
-        await add_to_outbox(
-            conn,
-            [
-                (
-                    EditionOpened.topic,
-                    make_event(
-                        EditionOpened(
-                            edition_id=e.id,
-                            name=e.name,
-                            opens_at=e.opens_at,
-                            closes_at=e.closes_at,
-                            grant_capacity=e.grant_capacity,
-                            package_value_cents=e.package_value_cents,
-                            currency=e.currency,
-                        ),
-                        service="grant",
-                        subject=e.id,
-                        correlation_id=correlation_id,
-                        edition_id=e.id,
-                    ),
-                )
-                for e in (configured[i] for i in new_ids)
-            ],
-        )
-    return new_ids
 
 
 @dataclass(frozen=True)
@@ -79,7 +40,7 @@ async def close_edition(
     async with conn.transaction():
         record = await editions_repository.lock(conn, edition_id=edition.id)
         if record is None:
-            raise UnknownEdition(edition.id)
+            raise EditionNotOpened(edition.id)
         if not record.closed:
             now = clock.now()
             record = await editions_repository.close(conn, edition=edition, closed_at=now)
