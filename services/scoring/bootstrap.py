@@ -7,7 +7,7 @@ from pydantic import Field, SecretStr
 
 from services.scoring import handlers
 from services.scoring.domain.rubric import Rubric
-from services.scoring.entrypoints import consumer, http
+from services.scoring.entrypoints import admin_routes, consumer, http
 from shared import topics
 from shared.clock import SystemClock
 from shared.correlation import current_correlation_id
@@ -60,4 +60,9 @@ def build_app(settings: ScoringSettings) -> FastAPI:
     )
     tokens = (settings.reviewer_token.get_secret_value(), settings.admin_token.get_secret_value())
     api = http.router(pool=lambda: runtime.pool, scoring=scoring, tokens=tokens)
-    return runtime.create_app([api])
+    admin = admin_routes.router(
+        pool=lambda: runtime.pool,
+        scoring=scoring,
+        admin_token=settings.admin_token.get_secret_value(),
+    )
+    return runtime.create_app([api, admin])

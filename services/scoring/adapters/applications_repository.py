@@ -81,6 +81,30 @@ async def lock_stale_scores(
     return [state_from_row(r) for r in rows]
 
 
+_ELIGIBLE_OF_EDITION = "a.edition_id = $1 AND a.received AND a.eligible AND NOT a.withdrawn"
+_COUNT_ELIGIBLE = f"SELECT count(*) FROM applications a WHERE {_ELIGIBLE_OF_EDITION}"  # noqa: S608
+
+
+async def lock_eligible_page(
+    conn: Connection, *, edition_id: str, after: UUID | None, limit: int
+) -> list[ApplicationState]:
+    """Up to `limit` eligible applications of the edition with ids after `after`, locked."""
+    rows = await conn.fetch(
+        _SELECT
+        + f" WHERE {_ELIGIBLE_OF_EDITION} AND ($2::uuid IS NULL OR a.application_id > $2)"
+        + " ORDER BY a.application_id LIMIT $3 FOR UPDATE OF a",
+        edition_id,
+        after,
+        limit,
+    )
+    return [state_from_row(r) for r in rows]
+
+
+async def count_eligible(conn: Connection, *, edition_id: str) -> int:
+    count: int = await conn.fetchval(_COUNT_ELIGIBLE, edition_id)
+    return count
+
+
 async def get(conn: Connection, *, application_id: UUID) -> ApplicationState | None:
     row = await conn.fetchrow(_SELECT + " WHERE a.application_id = $1", application_id)
     return state_from_row(row) if row is not None else None

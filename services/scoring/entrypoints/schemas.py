@@ -24,6 +24,20 @@ class ReviewBody(BaseModel):
     comment: str | None = Field(default=None, max_length=2000)
 
 
+class RescoreOut(BaseModel):
+    """One page of an edition's rescore."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    edition_id: str
+    eligible: int = Field(description="Eligible applications of the edition, in all pages.")
+    considered: int = Field(description="Applications recomputed in this page.")
+    rescored: int = Field(description="Of those, how many got a new application.scored.")
+    next_after: UUID | None = Field(
+        description="Pass as `after` for the next page; null when this was the last."
+    )
+
+
 class CriterionView(BaseModel):
     criterion: str
     max_points: int
