@@ -96,8 +96,11 @@ function renderHistogram(scores) {
     bar.appendChild(title);
     parts.push(bar);
     if (bin.count) parts.push(label(x + step / 2, y - 4, number.format(bin.count), "value"));
-    parts.push(label(x + step / 2, height - 6, String(bin.low), ""));
+    parts.push(label(x, height - 6, String(bin.low), ""));
   });
+  const end = label(width - 1, height - 6, "100", "");
+  end.setAttribute("text-anchor", "end");
+  parts.push(end);
   function label(x, y, text, className) {
     const t = document.createElementNS(ns, "text");
     Object.entries({ x, y, "text-anchor": "middle", class: className })
@@ -132,7 +135,8 @@ function renderOpenOffers() {
     [`#${o.rank}`], [o.offer_id.slice(0, 8), "mono"], [shortTime(o.expires_at)], [timeLeft(o.expires_at)],
   ])));
   const more = openOffers.length - OPEN_OFFERS_SHOWN;
-  setText("open-offers-more", more > 0 ? `and ${more} more open offers` : "");
+  setText("open-offers-more", more > 0 ? `and ${more} more open offers`
+    : openOffers.length ? "" : "no offer is waiting for an answer");
 }
 
 function render(view) {
