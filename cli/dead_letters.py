@@ -21,10 +21,11 @@ from aiokafka.errors import KafkaError
 from cli.errors import CommandFailed
 from cli.kafka_ops import kafka_admin, kafka_reader, partitions_of, unreachable
 from shared import topics
+from shared.dlq import DlqHeader
 
-MARKER_OF = "dlq.redrive.of"
-MARKER_AT = "dlq.redrive.at"
-MARKER_OUTCOME = "dlq.redrive.outcome"
+MARKER_OF = DlqHeader.REDRIVE_OF
+MARKER_AT = DlqHeader.REDRIVE_AT
+MARKER_OUTCOME = DlqHeader.REDRIVE_OUTCOME
 # On a republished record: the entry it came from (kept if it is dead-lettered again).
 REDRIVEN_FROM = "accelerator.redriven.from"
 
@@ -56,28 +57,30 @@ class DeadLetter:
 
     @property
     def origin_topic(self) -> str | None:
-        return self.header("dlq.origin.topic")
+        return self.header(DlqHeader.ORIGIN_TOPIC)
 
     @property
     def origin(self) -> str:
-        partition, offset = self.header("dlq.origin.partition"), self.header("dlq.origin.offset")
+        partition = self.header(DlqHeader.ORIGIN_PARTITION)
+        offset = self.header(DlqHeader.ORIGIN_OFFSET)
         return f"{self.origin_topic or '?'}[{partition or '?'}]@{offset or '?'}"
 
     @property
     def group(self) -> str:
-        return self.header("dlq.consumer.group") or "?"
+        return self.header(DlqHeader.CONSUMER_GROUP) or "?"
 
     @property
     def error(self) -> str:
-        return f"{self.header('dlq.error.class') or '?'}: {self.header('dlq.error.reason') or ''}"
+        error_class = self.header(DlqHeader.ERROR_CLASS) or "?"
+        return f"{error_class}: {self.header(DlqHeader.ERROR_REASON) or ''}"
 
     @property
     def failed_at(self) -> str:
-        return self.header("dlq.failed.at") or self.timestamp.isoformat()
+        return self.header(DlqHeader.FAILED_AT) or self.timestamp.isoformat()
 
     @property
     def notification_id(self) -> str | None:
-        return self.header("dlq.notification.id")
+        return self.header(DlqHeader.NOTIFICATION_ID)
 
     @property
     def key_text(self) -> str:

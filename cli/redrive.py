@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from cli.dead_letters import DeadLetter
+from shared.dlq import DlqHeader
 from shared.events.envelope import CloudEvent, MalformedEvent
 from shared.topics import TOPICS
 
@@ -86,6 +87,6 @@ def origin_of(entry: DeadLetter) -> tuple[str | None, str | None, str | None]:
     """Where the original record was: the same for every group that failed on it."""
     return (
         entry.origin_topic,
-        entry.header("dlq.origin.partition"),
-        entry.header("dlq.origin.offset"),
+        entry.header(DlqHeader.ORIGIN_PARTITION),
+        entry.header(DlqHeader.ORIGIN_OFFSET),
     )

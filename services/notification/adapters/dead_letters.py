@@ -5,12 +5,12 @@ them; a notification is not a consumed record, hence this small publisher of its
 """
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from uuid import UUID
 
 from aiokafka import AIOKafkaProducer
 
 from shared import metrics, topics
+from shared.dlq import DlqHeader, entry_headers
 from shared.logs import get_logger
 
 log = get_logger(__name__)
@@ -37,14 +37,15 @@ class NotificationDeadLetters:
     async def send(self, cause: FailedCause, *, reason: str, error_class: str) -> None:
         """Returns once Kafka has the entry (acks=all), so the caller may then commit."""
         headers = [
-            ("dlq.origin.topic", cause.topic.encode()),
-            ("dlq.origin.partition", str(cause.partition).encode()),
-            ("dlq.origin.offset", str(cause.offset).encode()),
-            ("dlq.consumer.group", self._group_id.encode()),
-            ("dlq.error.class", error_class.encode()),
-            ("dlq.error.reason", reason[:2000].encode()),
-            ("dlq.failed.at", datetime.now(UTC).isoformat().encode()),
-            ("dlq.notification.id", str(cause.notification_id).encode()),
+            *entry_headers(
+                topic=cause.topic,
+                partition=cause.partition,
+                offset=cause.offset,
+                group_id=self._group_id,
+                error_class=error_class,
+                reason=reason,
+            ),
+            (DlqHeader.NOTIFICATION_ID, str(cause.notification_id).encode()),
         ]
         await self._producer.send_and_wait(
             topics.DLQ, cause.value, key=cause.key.encode(), headers=headers
