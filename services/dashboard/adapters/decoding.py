@@ -6,8 +6,14 @@ from typing import Any
 
 from prometheus_client import Counter
 
-from services.dashboard.domain.observations import DeadLetter, Observation, ObservedEvent
+from services.dashboard.domain.observations import (
+    DeadLetter,
+    Observation,
+    ObservedEvent,
+    Redriven,
+)
 from shared import topics
+from shared.dlq import DlqHeader
 from shared.events.contracts import PAYLOAD_TYPES
 from shared.events.envelope import CloudEvent, MalformedEvent
 from shared.logs import get_logger
@@ -43,15 +49,19 @@ def observe(record: Any) -> Observation | None:
     )
 
 
-def _dead_letter(record: Any) -> DeadLetter:
+def _dead_letter(record: Any) -> DeadLetter | Redriven:
+    # The last value of a header wins: a letter redriven and dead-lettered again carries both.
     headers = {key: value.decode(errors="replace") for key, value in record.headers or ()}
-    origin = headers.get("dlq.origin.topic", "?")
+    if DlqHeader.REDRIVE_OF in headers:
+        return Redriven(ref=headers[DlqHeader.REDRIVE_OF])
+    origin = headers.get(DlqHeader.ORIGIN_TOPIC, "?")
     return DeadLetter(
+        ref=f"{record.partition}:{record.offset}",
         origin_topic=origin,
-        origin_partition=_int(headers.get("dlq.origin.partition")),
-        origin_offset=_int(headers.get("dlq.origin.offset")),
-        consumer_group=headers.get("dlq.consumer.group", "?"),
-        failed_at=_time(headers.get("dlq.failed.at"), fallback_ms=record.timestamp),
+        origin_partition=_int(headers.get(DlqHeader.ORIGIN_PARTITION)),
+        origin_offset=_int(headers.get(DlqHeader.ORIGIN_OFFSET)),
+        consumer_group=headers.get(DlqHeader.CONSUMER_GROUP, "?"),
+        failed_at=_time(headers.get(DlqHeader.FAILED_AT), fallback_ms=record.timestamp),
         # The contacts topic carries personal data: its dead letters are never opened here.
         edition_id=None if origin == topics.CONTACTS else _edition_of(record.value),
     )

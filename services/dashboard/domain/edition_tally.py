@@ -55,7 +55,8 @@ class EditionTally:
     not_selected: set[UUID] = field(default_factory=set)
     notifications_sent: set[UUID] = field(default_factory=set)
     notifications_failed: set[UUID] = field(default_factory=set)
-    dead_letters: set[tuple[str, int, int]] = field(default_factory=set)
+    dead_letters: set[str] = field(default_factory=set)
+    """Waiting dead letters, by their place on the DLQ."""
     recent: deque[tuple[Hashable, RecentEvent]] = field(
         default_factory=lambda: deque(maxlen=RECENT_EVENTS_KEPT)
     )

@@ -24,6 +24,8 @@ class ObservedEvent:
 class DeadLetter:
     """One message on the DLQ, known only by where it came from: its bytes may be personal."""
 
+    ref: str
+    """Its place on the DLQ, `<partition>:<offset>`: what a redrive marker names."""
     origin_topic: str
     origin_partition: int
     origin_offset: int
@@ -32,4 +34,11 @@ class DeadLetter:
     edition_id: str | None
 
 
-Observation = ObservedEvent | DeadLetter
+@dataclass(frozen=True)
+class Redriven:
+    """An operator put the dead letter at `ref` back on its way: it no longer waits."""
+
+    ref: str
+
+
+Observation = ObservedEvent | DeadLetter | Redriven

@@ -91,6 +91,7 @@ class EditionPicture:
     notifications_sent: int
     notifications_failed: int
     dead_letters: int
+    """Dead letters of this edition not yet redriven."""
     recent_events: list[RecentEvent]
 
 
@@ -119,6 +120,7 @@ class DashboardView:
     """False while the dashboard is still reading the topics' history after a start."""
     events_seen: int
     dead_letters_total: int
+    """Dead letters of any edition, or none, not yet redriven."""
     editions: list[EditionSummary]
     edition: EditionPicture | None
     consumer_lag: list[ServiceLag]

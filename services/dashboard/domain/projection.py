@@ -9,7 +9,12 @@ from datetime import datetime
 from uuid import UUID
 
 from services.dashboard.domain.edition_tally import EditionTally, OfferTally
-from services.dashboard.domain.observations import DeadLetter, Observation, ObservedEvent
+from services.dashboard.domain.observations import (
+    DeadLetter,
+    Observation,
+    ObservedEvent,
+    Redriven,
+)
 from services.dashboard.domain.picture import (
     DashboardView,
     EditionSummary,
@@ -33,7 +38,11 @@ class Projection:
         self.events_seen = 0
         self._tallies: dict[str, EditionTally] = {}
         self._edition_of_application: dict[UUID, str] = {}
-        self._dead_letters: set[tuple[str, int, int]] = set()
+        # Dead letters still waiting for an operator, by their place on the DLQ, with the
+        # edition each counts against. A redrive marker may be read before its entry (they
+        # can sit on different partitions), so redriven refs are remembered too.
+        self._dead_letters: dict[str, str | None] = {}
+        self._redriven: set[str] = set()
 
     def apply(self, batch: Iterable[Observation]) -> None:
         changed = False
@@ -41,6 +50,8 @@ class Projection:
             changed = True
             if isinstance(observation, DeadLetter):
                 self._dead_letter(observation)
+            elif isinstance(observation, Redriven):
+                self._redrive(observation)
             else:
                 self._event(observation)
         if changed:
@@ -93,13 +104,22 @@ class Projection:
 
     def _dead_letter(self, letter: DeadLetter) -> None:
         where = (letter.origin_topic, letter.origin_partition, letter.origin_offset)
-        self._dead_letters.add(where)
+        if letter.ref not in self._redriven:
+            self._dead_letters[letter.ref] = letter.edition_id
         if letter.edition_id is not None:
             tally = self._tally(letter.edition_id)
-            tally.dead_letters.add(where)
+            if letter.ref not in self._redriven:
+                tally.dead_letters.add(letter.ref)
             subject = f"{letter.origin_topic}[{letter.origin_partition}]@{letter.origin_offset}"
             news = RecentEvent("dead-lettered", subject, letter.failed_at, topics.DLQ)
             tally.remember(where, news)
+
+    def _redrive(self, marker: Redriven) -> None:
+        self._redriven.add(marker.ref)
+        if marker.ref in self._dead_letters:
+            edition_id = self._dead_letters.pop(marker.ref)
+            if edition_id is not None:
+                self._tally(edition_id).dead_letters.discard(marker.ref)
 
     def _event(self, event: ObservedEvent) -> None:
         self.events_seen += 1
