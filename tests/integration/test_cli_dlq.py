@@ -12,7 +12,6 @@ from shared.events.envelope import CloudEvent
 from tests.integration.test_cli_support import (
     accelerator,
     accelerator_json,
-    eventually,
     point_cli_at,
 )
 from tests.integration.test_notification_smtp_failures import ScriptedSmtp, smtp_server
@@ -27,6 +26,7 @@ from tests.integration.test_notification_support import (
 )
 from tests.support.kafka import create_topic, produce
 from tests.support.processes import free_port, start_service
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.integration
 

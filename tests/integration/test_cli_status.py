@@ -11,12 +11,12 @@ from shared import topics
 from tests.integration.test_cli_support import (
     accelerator,
     accelerator_json,
-    eventually,
     point_cli_at,
     service_env,
 )
 from tests.support.kafka import produce
 from tests.support.processes import ServiceProcess, start_service
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.integration
 

@@ -3,8 +3,7 @@ output. (No tests here.)"""
 
 import asyncio
 import json
-import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import pytest
@@ -44,15 +43,6 @@ async def accelerator_json(capsys: pytest.CaptureFixture[str], *argv: str) -> tu
     code, out, err = await accelerator(capsys, *argv, "--json")
     assert out, err
     return code, json.loads(out)
-
-
-async def eventually(check: Callable[[], Awaitable[bool]], timeout_s: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if await check():
-            return
-        await asyncio.sleep(0.3)
-    raise AssertionError(f"condition not met within {timeout_s}s")
 
 
 def service_env(stack_env: Mapping[str, str], service: str, **extra: str) -> dict[str, str]:

@@ -3,9 +3,7 @@
 import asyncio
 import json
 import signal
-import time
 import uuid
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import asyncpg
@@ -14,6 +12,7 @@ import pytest
 from shared.events.envelope import CloudEvent
 from tests.support.kafka import create_topic, produce, read_to_end
 from tests.support.processes import ServiceProcess, start_service
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.integration
 
@@ -28,15 +27,6 @@ def _event(subject: str, n: int) -> CloudEvent:
         data={"n": n},
         correlationid=str(uuid.uuid4()),
     )
-
-
-async def _eventually(check: Callable[[], Awaitable[bool]], timeout_s: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if await check():
-            return
-        await asyncio.sleep(0.3)
-    raise AssertionError(f"condition not met within {timeout_s}s")
 
 
 async def _applied(db: asyncpg.Connection, topic: str) -> dict[uuid.UUID, int]:
@@ -66,7 +56,7 @@ async def test_consumer_killed_after_db_commit_does_not_apply_twice(
 
     survivor = _ledger(ledger_env, topic, tmp_path)
     try:
-        await _eventually(lambda: _count_is(admin_db, topic, len(events)))
+        await eventually(lambda: _count_is(admin_db, topic, len(events)))
         await asyncio.sleep(2)  # a late duplicate would show up here
         applied = await _applied(admin_db, topic)
         assert set(applied) == {e.id for e in events}
@@ -91,7 +81,7 @@ async def test_consumer_killed_before_db_commit_applies_after_restart(
 
     survivor = _ledger(ledger_env, topic, tmp_path)
     try:
-        await _eventually(lambda: _count_is(admin_db, topic, len(events)))
+        await eventually(lambda: _count_is(admin_db, topic, len(events)))
         applied = await _applied(admin_db, topic)
         assert set(applied) == {e.id for e in events}
         assert set(applied.values()) == {1}
@@ -126,7 +116,7 @@ async def test_relay_killed_after_publishing_causes_only_a_duplicate_the_inbox_a
     relay = _ledger(ledger_env, source, tmp_path, LEDGER_FORWARD_TOPIC=forwarded)
     reader = _ledger(ledger_env, forwarded, tmp_path)
     try:
-        await _eventually(lambda: _count_is(admin_db, forwarded, len(events)))
+        await eventually(lambda: _count_is(admin_db, forwarded, len(events)))
         await asyncio.sleep(2)
         on_kafka = await read_to_end(bootstrap, forwarded)
         ids_on_kafka = [CloudEvent.from_bytes(r.value).id for r in on_kafka]
@@ -159,7 +149,7 @@ async def test_malformed_message_is_dead_lettered_and_the_partition_moves_on(
 
     service = _ledger(ledger_env, topic, tmp_path)
     try:
-        await _eventually(lambda: _count_is(admin_db, topic, 2))
+        await eventually(lambda: _count_is(admin_db, topic, 2))
         assert set(await _applied(admin_db, topic)) == {before.id, after.id}
 
         dead = [
@@ -191,7 +181,7 @@ async def test_tombstones_reach_their_handler_and_are_not_dead_letters(
     )
     service = _ledger(ledger_env, topic, tmp_path, LEDGER_ACCEPTS_TOMBSTONES="1")
     try:
-        await _eventually(lambda: _count_is(admin_db, topic, 2))
+        await eventually(lambda: _count_is(admin_db, topic, 2))
         erased = await admin_db.fetch("SELECT subject FROM ledger.erased WHERE topic = $1", topic)
         assert [r["subject"] for r in erased] == ["athlete-9"]
         assert set(await _applied(admin_db, topic)) == {first.id, second.id}

@@ -1,10 +1,8 @@
 """What the grant tests share: a private edition per test, real events in, grant processes
 under test, and the grant events read back from Kafka. (No tests here.)"""
 
-import asyncio
-import time
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -28,6 +26,7 @@ from shared.events.envelope import CloudEvent
 from shared.offer_links import sign
 from tests.support.kafka import produce, read_to_end
 from tests.support.processes import ServiceProcess, start_service
+from tests.support.waiting import eventually
 
 ADMIN_TOKEN = "grant-tests-admin-token"
 SIGNING_KEY = "grant-tests-offer-signing-key"
@@ -162,17 +161,6 @@ async def publish_withdrawals(
             for a in applicants
         ],
     )
-
-
-async def eventually(
-    check: Callable[[], Awaitable[bool]], timeout_s: float = 60.0, what: str = "condition"
-) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if await check():
-            return
-        await asyncio.sleep(0.3)
-    raise AssertionError(f"{what} not met within {timeout_s}s")
 
 
 async def standings(url: str, edition_id: str) -> dict[str, Any]:

@@ -11,7 +11,6 @@ import pytest
 from shared.events.contracts import ApplicationScreened
 from tests.integration.test_notification_support import (
     Athlete,
-    eventually,
     mails_to,
     notification_records,
     publish,
@@ -19,6 +18,7 @@ from tests.integration.test_notification_support import (
     rows_of,
     start_notification,
 )
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.integration
 

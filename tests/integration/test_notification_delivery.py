@@ -24,7 +24,6 @@ from tests.integration.test_notification_support import (
     GRANT_URL,
     Athlete,
     erase_contact,
-    eventually,
     group_caught_up,
     mails_to,
     notification_records,
@@ -33,6 +32,7 @@ from tests.integration.test_notification_support import (
     rows_of,
     start_notification,
 )
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.integration
 

@@ -16,7 +16,6 @@ from shared import topics
 from tests.integration.test_notification_support import (
     Athlete,
     dead_letters_for,
-    eventually,
     mails_to,
     notification_records,
     publish,
@@ -25,6 +24,7 @@ from tests.integration.test_notification_support import (
     start_notification,
 )
 from tests.support.processes import free_port
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.integration
 

@@ -2,13 +2,10 @@
 to the real topics, notification processes under test, and the Maildir and topics read
 back. (No tests here.)"""
 
-import asyncio
 import email
 import email.policy
 import mailbox
-import time
 import uuid
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
@@ -31,6 +28,7 @@ from shared.events.contracts import (
 from shared.events.envelope import CloudEvent
 from tests.support.kafka import produce, read_to_end
 from tests.support.processes import ServiceProcess, start_service
+from tests.support.waiting import eventually
 
 SIGNING_KEY = "notification-tests-offer-signing-key"
 GRANT_URL = "http://grant.test:8003"
@@ -154,15 +152,6 @@ def mails_to(stack_env: dict[str, str], address: str) -> list[EmailMessage]:
         if address in str(message.get("To", "")):
             found.append(message)
     return found
-
-
-async def eventually(check: Callable[[], Awaitable[bool]], timeout_s: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if await check():
-            return
-        await asyncio.sleep(0.3)
-    raise AssertionError(f"condition not met within {timeout_s}s")
 
 
 async def notification_records(stack_env: dict[str, str], applicant_id: str) -> list[Any]:

@@ -1,10 +1,9 @@
 """Scoring on real Kafka and Postgres: real events in, scores out on accelerator.scores."""
 
 import asyncio
-import time
 import uuid
 from collections import defaultdict
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from datetime import UTC, datetime
 
 import asyncpg
@@ -31,6 +30,7 @@ from shared.events.contracts import (
 from shared.events.envelope import CloudEvent
 from tests.support.kafka import produce, read_to_end
 from tests.support.processes import ServiceProcess, start_service
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.integration
 
@@ -123,21 +123,12 @@ async def scores(bootstrap: str, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, li
     return found
 
 
-async def eventually(check: Callable[[], Awaitable[bool]], timeout_s: float = 90.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if await check():
-            return
-        await asyncio.sleep(0.5)
-    raise AssertionError(f"condition not met within {timeout_s}s")
-
-
 async def all_scored(bootstrap: str, ids: Sequence[uuid.UUID], times: int = 1) -> None:
     async def check() -> bool:
         found = await scores(bootstrap, ids)
         return all(len(found[i]) >= times for i in ids)
 
-    await eventually(check)
+    await eventually(check, timeout_s=90.0, what="every application scored")
 
 
 def expected_total(events: Sequence[CloudEvent]) -> float:
@@ -257,7 +248,7 @@ async def test_training_consumed_before_the_application_counts_in_its_first_scor
         )
         return modules is not None and len(modules) == 2
 
-    await eventually(training_recorded)
+    await eventually(training_recorded, timeout_s=90.0)
     await publish(bootstrap, [received(application_id), screened(application_id, eligible=True)])
     await all_scored(bootstrap, [application_id])
     await asyncio.sleep(1)

@@ -10,7 +10,6 @@ import pytest
 
 from tests.integration.test_scoring_pipeline import (
     all_scored,
-    eventually,
     publish,
     received,
     scores,
@@ -18,6 +17,7 @@ from tests.integration.test_scoring_pipeline import (
     screened,
 )
 from tests.support.processes import start_service
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.integration
 
@@ -136,7 +136,7 @@ async def test_review_requests_are_checked(
     async def ineligible_recorded() -> bool:
         return (await api.get(f"/v1/applications/{ineligible}/score")).status_code == 200
 
-    await eventually(ineligible_recorded)
+    await eventually(ineligible_recorded, timeout_s=90.0)
     refused = await api.put(f"/v1/applications/{ineligible}/reviews/r-1", json=_review(50))
     assert refused.status_code == 409
     assert "ineligible" in refused.json()["detail"]
