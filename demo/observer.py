@@ -13,15 +13,6 @@ from aiokafka import AIOKafkaConsumer
 from shared import topics
 from shared.events.envelope import CloudEvent, MalformedEvent
 
-PUBLIC_TOPICS = (
-    topics.APPLICATIONS,
-    topics.TRAINING,
-    topics.SCORES,
-    topics.EDITIONS,
-    topics.GRANTS,
-    topics.NOTIFICATIONS,
-)
-
 
 @dataclass
 class Picture:
@@ -98,7 +89,7 @@ class Observer:
 
     async def _follow(self) -> None:
         consumer = AIOKafkaConsumer(
-            *PUBLIC_TOPICS,
+            *topics.EVENT_TOPICS,
             bootstrap_servers=self._bootstrap,
             auto_offset_reset="earliest",
             enable_auto_commit=False,

@@ -46,3 +46,7 @@ TOPICS: Final = (
     # Dead letters wait for a human to redrive them; they must not age out.
     TopicSpec(DLQ, 3, _RETAINED),
 )
+
+# The event topics with no personal data (DESIGN §2): what dashboards and other teams may read.
+# accelerator.contacts is never among them.
+EVENT_TOPICS: Final = (APPLICATIONS, TRAINING, SCORES, EDITIONS, GRANTS, NOTIFICATIONS)

@@ -12,7 +12,6 @@ import pytest
 from cloudevents.v1.kafka import KafkaMessage, from_structured
 
 from shared import topics
-from shared.topics import TOPICS
 from tests.support.kafka import read_to_end
 from tests.support.processes import ServiceProcess, running_service
 
@@ -21,7 +20,7 @@ pytestmark = pytest.mark.integration
 ADMIN_TOKEN = "intake-test-admin-token"
 EDITION = "athlete365-4"
 # Every topic but contacts, and the DLQ, which keeps what it is given "as origin".
-PUBLIC_TOPICS = [t.name for t in TOPICS if t.name not in (topics.CONTACTS, topics.DLQ)]
+PUBLIC_TOPICS = topics.EVENT_TOPICS
 
 
 def application(**changes: Any) -> dict[str, Any]:

@@ -19,15 +19,7 @@ from shared.logs import get_logger
 log = get_logger(__name__)
 
 # Never accelerator.contacts: it is the one topic with personal data.
-READ_TOPICS: Final = (
-    topics.APPLICATIONS,
-    topics.TRAINING,
-    topics.SCORES,
-    topics.EDITIONS,
-    topics.GRANTS,
-    topics.NOTIFICATIONS,
-    topics.DLQ,
-)
+READ_TOPICS: Final = (*topics.EVENT_TOPICS, topics.DLQ)
 
 
 class TopicReader:
