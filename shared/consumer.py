@@ -119,7 +119,10 @@ class BatchConsumer:
                         except _PoisonBatch as exc:
                             cause = exc.__cause__ or exc
                             await dead_letters.send(
-                                delivery.record, reason=repr(cause), error=cause
+                                delivery.record,
+                                reason=repr(cause),
+                                error=cause,
+                                correlation_id=_correlation_of(delivery),
                             )
         return next_offsets(records)
 
@@ -170,6 +173,15 @@ class BatchConsumer:
         metrics.EVENTS_DUPLICATE.labels(self._service).inc(len(batch) - len(fresh))
         for d in fresh:
             metrics.EVENTS_CONSUMED.labels(self._service, d.event.type).inc()
+            # One line per event with its correlation id: how one application is followed
+            # through every service with a single grep.
+            log.info(
+                "event handled",
+                event_type=d.event.type,
+                subject=d.event.subject,
+                event_id=str(d.event.id),
+                correlation_id=d.event.correlationid,
+            )
 
     async def _hand_over(self, conn: Connection, items: Sequence[Item], fresh: set[UUID]) -> None:
         """New events (each once) and tombstones go to their handlers in log order."""
@@ -187,6 +199,10 @@ class BatchConsumer:
                 await self._tombstone_handler(conn, [t for t in run if isinstance(t, Tombstone)])
             else:
                 await self._handler(conn, [d for d in run if isinstance(d, Delivery)])
+
+
+def _correlation_of(item: Item) -> str | None:
+    return item.event.correlationid if isinstance(item, Delivery) else None
 
 
 def next_offsets(records: Sequence[Any]) -> dict[TopicPartition, int]:

@@ -53,7 +53,14 @@ class DeadLetterQueue:
         self._service = service
         self._group_id = group_id
 
-    async def send(self, record: Any, *, reason: str, error: BaseException | None = None) -> None:
+    async def send(
+        self,
+        record: Any,
+        *,
+        reason: str,
+        error: BaseException | None = None,
+        correlation_id: str | None = None,
+    ) -> None:
         """Keep the original key and bytes; headers say where it came from and why it failed."""
         headers = [
             *(record.headers or ()),
@@ -76,4 +83,5 @@ class DeadLetterQueue:
             partition=record.partition,
             offset=record.offset,
             reason=reason[:500],
+            correlation_id=correlation_id,
         )

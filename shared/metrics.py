@@ -9,7 +9,9 @@ EVENTS_DUPLICATE = Counter(
     "accelerator_events_duplicate_total", "Redelivered events skipped by the inbox", ["service"]
 )
 EVENTS_PUBLISHED = Counter(
-    "accelerator_events_published_total", "Outbox rows published, by topic", ["service", "topic"]
+    "accelerator_events_published_total",
+    "Events published from the outbox, by topic and type",
+    ["service", "topic", "event_type"],
 )
 DEAD_LETTERS = Counter(
     "accelerator_dead_letters_total", "Messages sent to the DLQ", ["service", "topic"]

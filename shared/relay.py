@@ -21,7 +21,7 @@ from shared.retry import Backoff, is_transient
 log = get_logger(__name__)
 
 _CLAIM = """
-SELECT id, topic, key, payload FROM outbox
+SELECT id, topic, key, event_type, payload FROM outbox
 WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED
 """
 _CONTENT_TYPE_HEADER = [("content-type", b"application/cloudevents+json; charset=UTF-8")]
@@ -67,7 +67,7 @@ class OutboxRelay:
                 [r["id"] for r in rows],
             )
         for r in rows:
-            metrics.EVENTS_PUBLISHED.labels(self._schema, r["topic"]).inc()
+            metrics.EVENTS_PUBLISHED.labels(self._schema, r["topic"], r["event_type"]).inc()
         return len(rows)
 
     async def backlog(self) -> int:

@@ -25,7 +25,10 @@ from shared.db import Connection
 from shared.editions import Edition
 from shared.events.codec import read_payload
 from shared.events.contracts import EditionClosed
+from shared.logs import get_logger
 from shared.outbox import add_to_outbox
+
+log = get_logger(__name__)
 
 
 class UnknownApplication(Exception):
@@ -44,6 +47,12 @@ async def submit(
         ensure_open(edition, now=now, closed_at=closed_at)
         events = integration_events.application_accepted(application, correlation_id=correlation_id)
         await add_to_outbox(conn, events)
+    log.info(
+        "application received",
+        application_id=str(application.application_id),
+        edition_id=edition.id,
+        correlation_id=correlation_id,
+    )
     return application
 
 

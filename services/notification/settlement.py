@@ -65,6 +65,7 @@ class Settlement:
                     log.warning(
                         "notification will be retried",
                         notification_id=str(row.notification_id),
+                        correlation_id=row.correlation_id,
                         attempts=row.attempts,
                         retry_at=at.isoformat(),
                         reason=reason,
@@ -94,6 +95,7 @@ class Settlement:
             log.info(
                 "notification sent",
                 notification_id=str(announced.notification_id),
+                correlation_id=announced.correlation_id,
                 template=announced.template,
                 language=announced.language,
             )
