@@ -1,7 +1,8 @@
 """/healthz (the process answers), /readyz (it can do its work) and /metrics for every service."""
 
 import asyncio
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
@@ -31,24 +32,37 @@ async def _kafka_answers(runtime: "ServiceRuntime") -> bool:
         return False
 
 
-def router(runtime: "ServiceRuntime") -> APIRouter:
-    probes = APIRouter(tags=["operations"])
+Checks = Callable[[], Awaitable[dict[str, bool]]]
 
-    @probes.get("/healthz")
-    async def healthz() -> dict[str, str]:
-        return {"status": "ok", "service": runtime.service}
 
-    @probes.get("/readyz")
-    async def readyz() -> Response:
+def service_checks(runtime: "ServiceRuntime") -> Checks:
+    """What a service with a database, an outbox and consumers needs to do its work."""
+
+    async def checks() -> dict[str, bool]:
         stalled_after = runtime.settings.stalled_consumer_after_s
-        checks: dict[str, Any] = {
+        return {
             "database": await _database_answers(runtime),
             "kafka": await _kafka_answers(runtime),
             "outbox_relay": not runtime.relay_failed,
             "consumers": not any(p.stalled(stalled_after) for p in runtime.consumer_progress),
         }
-        ready = all(checks.values())
-        return JSONResponse({"ready": ready, "checks": checks}, status_code=200 if ready else 503)
+
+    return checks
+
+
+def router(service: str, checks: Checks) -> APIRouter:
+    """/readyz is 200 when every check holds, else 503 naming them all."""
+    probes = APIRouter(tags=["operations"])
+
+    @probes.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok", "service": service}
+
+    @probes.get("/readyz")
+    async def readyz() -> Response:
+        results = await checks()
+        ready = all(results.values())
+        return JSONResponse({"ready": ready, "checks": results}, status_code=200 if ready else 503)
 
     @probes.get("/metrics")
     async def metrics() -> Response:

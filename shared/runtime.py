@@ -164,7 +164,7 @@ class ServiceRuntime:
         app = FastAPI(title=f"Athlete Accelerator {self.service}", lifespan=lifespan)
         app.state.runtime = self  # lets the contract documents reach the broker
         app.middleware("http")(correlation_middleware)
-        app.include_router(probes.router(self))
+        app.include_router(probes.router(self.service, probes.service_checks(self)))
         for router in routers:
             app.include_router(router)
         return app

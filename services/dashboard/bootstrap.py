@@ -12,6 +12,7 @@ from services.dashboard.adapters.topic_reader import TopicReader
 from services.dashboard.domain.projection import Projection
 from services.dashboard.entrypoints import probes, routes
 from services.dashboard.handlers import Dashboard
+from shared import probes as shared_probes
 from shared.correlation import correlation_middleware
 from shared.logs import configure_logging, get_logger
 from shared.settings import ProcessSettings
@@ -63,7 +64,7 @@ def build_app(settings: DashboardSettings) -> FastAPI:
 
     app = FastAPI(title="Athlete Accelerator dashboard", lifespan=lifespan)
     app.middleware("http")(correlation_middleware)
-    app.include_router(probes.router(service=SERVICE, reader=reader))
+    app.include_router(shared_probes.router(SERVICE, probes.readiness(reader)))
     app.include_router(routes.router(dashboard=dashboard, push_interval_s=settings.push_interval_s))
     app.mount("/static", StaticFiles(directory=routes.STATIC_DIR), name="static")
     return app
