@@ -5,6 +5,7 @@ from uuid import uuid4
 
 from services.dashboard.adapters.decoding import observe
 from services.dashboard.domain.observations import DeadLetter
+from services.dashboard.domain.picture import DashboardView
 from services.dashboard.domain.projection import Projection
 from shared import topics
 from shared.dlq import DlqHeader
@@ -39,14 +40,18 @@ def _redrive_marker(ref: str) -> Record:
     return Record(topics.DLQ, None, [(DlqHeader.REDRIVE_OF, ref.encode())], offset=99)
 
 
-def _waiting(projection: Projection, edition: EditionEvents) -> tuple[int, int]:
-    view = projection.view(
+def _view(projection: Projection, edition: EditionEvents) -> DashboardView:
+    return projection.view(
         edition_id=edition.edition_id,
         now=edition.now,
         caught_up=True,
         consumer_lag=[],
         lag_checked_at=None,
     )
+
+
+def _waiting(projection: Projection, edition: EditionEvents) -> tuple[int, int]:
+    view = _view(projection, edition)
     assert view.edition is not None
     return view.dead_letters_total, view.edition.dead_letters
 
@@ -59,13 +64,7 @@ def test_a_dead_lettered_event_counts_against_its_edition() -> None:
 
     projection.apply([letter] if letter else [])
 
-    view = projection.view(
-        edition_id=edition.edition_id,
-        now=edition.now,
-        caught_up=True,
-        consumer_lag=[],
-        lag_checked_at=None,
-    )
+    view = _view(projection, edition)
     assert view.dead_letters_total == 1
     assert view.edition is not None
     assert view.edition.dead_letters == 1
