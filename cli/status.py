@@ -19,6 +19,7 @@ from rich.table import Table
 from cli.dead_letters import read_dead_letters
 from cli.errors import ATTENTION, EXIT_CODES_HELP, OK, CommandFailed
 from cli.kafka_ops import group_lag, kafka_admin, kafka_reader
+from cli.settings import setting
 from cli.stack import kafka_bootstrap, service_url
 from shared.topics import SERVICES
 
@@ -64,6 +65,9 @@ def register(subcommands: "argparse._SubParsersAction[argparse.ArgumentParser]")
 
 def run(args: argparse.Namespace) -> int:
     services = [ServiceStatus(name, service_url(name)) for name in SERVICES]
+    # The dashboard is shown when the stack runs one; it has no consumer group or outbox.
+    if dashboard_url := setting("DASHBOARD_URL", None):
+        services.append(ServiceStatus("dashboard", dashboard_url.rstrip("/")))
     status = StackStatus(services)
     asyncio.run(_gather(status, kafka_bootstrap(args.bootstrap)))
     if args.json:

@@ -1,5 +1,5 @@
-"""`accelerator status` on the real stack: readiness, consumer lag of a stopped service, and
-the dead letters its consumers wrote."""
+"""`accelerator status` on the real stack: readiness of the services and the dashboard,
+consumer lag of a stopped service, and the dead letters its consumers wrote."""
 
 import uuid
 from pathlib import Path
@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from shared import topics
+from shared.topics import SERVICES
 from tests.integration.test_cli_support import (
     accelerator,
     accelerator_json,
@@ -44,6 +45,9 @@ async def test_status_shows_a_stopped_service_its_lag_and_the_dead_letters(
     try:
         for name in ("intake", "scoring", "grant", "notification"):
             running[name] = _start(stack_env, name, tmp_path)
+        running["dashboard"] = start_service(
+            "services.dashboard", env={"KAFKA_BOOTSTRAP_SERVERS": bootstrap}, log_dir=tmp_path
+        )
         for process in running.values():
             await process.wait_ready()
         point_cli_at(
@@ -63,7 +67,13 @@ async def test_status_shows_a_stopped_service_its_lag_and_the_dead_letters(
         code, status = await accelerator_json(capsys, "status")
         assert code == 0
         assert all(s["healthy"] and s["ready"] for s in status["services"])
-        assert all(s["outbox_backlog"] is not None for s in status["services"])
+        assert all(
+            s["outbox_backlog"] is not None for s in status["services"] if s["service"] in SERVICES
+        )
+        # The dashboard has no outbox and no consumer group: shown, with nothing to report.
+        dashboard = _service(status, "dashboard")
+        assert dashboard["outbox_backlog"] is None
+        assert dashboard["consumer_lag"] is None
         dead_before = status["dead_letters"]["total"]
 
         scoring_port = int(running["scoring"].url.rsplit(":", 1)[1])
