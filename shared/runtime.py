@@ -12,7 +12,7 @@ from fastapi import APIRouter, FastAPI
 from faststream.kafka import KafkaBroker
 
 from shared import probes
-from shared.broker import ConsumerProgress, subscribe_batches
+from shared.broker import ConsumerProgress, LagWatch, subscribe_batches
 from shared.consumer import BatchConsumer, Handler, TombstoneHandler
 from shared.correlation import correlation_middleware
 from shared.db import create_pool, migrate
@@ -39,6 +39,7 @@ class ServiceRuntime:
         )
         declare_publications(self.broker, service)
         self.consumer_progress: list[ConsumerProgress] = []
+        self._lag_watch = LagWatch(self.consumer_progress)
         self._pool: asyncpg.Pool | None = None
         self._producer: AIOKafkaProducer | None = None
         self._relay: OutboxRelay | None = None
@@ -70,7 +71,7 @@ class ServiceRuntime:
         Tombstones (a key with no value, on compacted topics) go to tombstone_handler;
         without one they are dead-lettered like any other unreadable message.
         """
-        progress = ConsumerProgress()
+        progress = ConsumerProgress(service=self.service)
         self.consumer_progress.append(progress)
         consumer = BatchConsumer(
             service=self.service,
@@ -129,12 +130,14 @@ class ServiceRuntime:
         for step in self._startup_steps:
             await step()
         await self.broker.start()
+        self._lag_watch.start()
         log.info("service started", kafka=s.kafka_bootstrap_servers)
 
     async def stop(self) -> None:
         """Drain: stop taking messages, let in-flight batches finish, flush the relay, close."""
         for step in reversed(self._shutdown_steps):
             await step()
+        await self._lag_watch.stop()
         await self.broker.stop()
         if self._relay is not None and self._relay_task is not None:
             self._relay.stop()
