@@ -4,8 +4,10 @@ The caller commits the returned offsets only after `process` returns, so a crash
 before that redelivers the batch, and the inbox turns the redelivery into a no-op.
 """
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from itertools import groupby
 from typing import Any, Protocol
 from uuid import UUID
@@ -18,7 +20,7 @@ from shared.db import Connection
 from shared.dlq import DeadLetterQueue
 from shared.events.envelope import CloudEvent, MalformedEvent
 from shared.failpoints import crash_point
-from shared.logs import get_logger
+from shared.logs import correlation, get_logger
 from shared.retry import Backoff, is_transient
 
 log = get_logger(__name__)
@@ -109,21 +111,23 @@ class BatchConsumer:
         if deliveries:
             with metrics.HANDLER_SECONDS.labels(self._service).time():
                 try:
-                    await self._apply_retrying(deliveries)
+                    with _bound_to_batch(deliveries):
+                        await self._apply_retrying(deliveries)
                 except _PoisonBatch:
                     # Something in the batch cannot be handled: isolate it one by one, so
                     # only the culprit is dead-lettered and the rest go through.
                     for delivery in deliveries:
-                        try:
-                            await self._apply_retrying([delivery])
-                        except _PoisonBatch as exc:
-                            cause = exc.__cause__ or exc
-                            await dead_letters.send(
-                                delivery.record,
-                                reason=repr(cause),
-                                error=cause,
-                                correlation_id=_correlation_of(delivery),
-                            )
+                        with _bound_to_batch([delivery]):
+                            try:
+                                await self._apply_retrying([delivery])
+                            except _PoisonBatch as exc:
+                                cause = exc.__cause__ or exc
+                                await dead_letters.send(
+                                    delivery.record,
+                                    reason=repr(cause),
+                                    error=cause,
+                                    correlation_id=_correlation_of(delivery),
+                                )
         return next_offsets(records)
 
     async def _apply_retrying(self, deliveries: Sequence[Item]) -> None:
@@ -171,17 +175,16 @@ class BatchConsumer:
             crash_point("consumer_before_db_commit")
         crash_point("consumer_after_db_commit")
         metrics.EVENTS_DUPLICATE.labels(self._service).inc(len(batch) - len(fresh))
+        handled_at = datetime.now(UTC)
         for d in fresh:
             metrics.EVENTS_CONSUMED.labels(self._service, d.event.type).inc()
+            metrics.EVENT_DELAY.labels(self._service, d.event.type).observe(
+                max(0.0, (handled_at - d.event.time).total_seconds())
+            )
             # One line per event with its correlation id: how one application is followed
             # through every service with a single grep.
-            log.info(
-                "event handled",
-                event_type=d.event.type,
-                subject=d.event.subject,
-                event_id=str(d.event.id),
-                correlation_id=d.event.correlationid,
-            )
+            with bound_to(d):
+                log.info("event handled", subject=d.event.subject)
 
     async def _hand_over(self, conn: Connection, items: Sequence[Item], fresh: set[UUID]) -> None:
         """New events (each once) and tombstones go to their handlers in log order."""
@@ -199,6 +202,27 @@ class BatchConsumer:
                 await self._tombstone_handler(conn, [t for t in run if isinstance(t, Tombstone)])
             else:
                 await self._handler(conn, [d for d in run if isinstance(d, Delivery)])
+
+
+@contextmanager
+def bound_to(delivery: Delivery) -> Iterator[None]:
+    """Every log line written inside carries this event's correlation id, id and type.
+
+    Handlers wrap their per-event work in it, so a line about one event can be found with
+    the same grep as the rest of its application's story.
+    """
+    event = delivery.event
+    with correlation(event.correlationid, event_id=str(event.id), event_type=event.type):
+        yield
+
+
+def _bound_to_batch(items: Sequence[Item]) -> AbstractContextManager[None]:
+    """A batch that is all one story (often one event) binds its correlation id throughout;
+    a mixed batch binds none, and its per-event lines name their own."""
+    correlation_ids = {item.event.correlationid for item in items if isinstance(item, Delivery)}
+    if len(correlation_ids) == 1:
+        return correlation(correlation_ids.pop())
+    return nullcontext()
 
 
 def _correlation_of(item: Item) -> str | None:

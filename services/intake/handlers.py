@@ -20,7 +20,7 @@ from services.intake.domain.problems import FieldProblem
 from services.intake.domain.submission import ApplicationForm
 from shared.auth import token_matches
 from shared.clock import Clock
-from shared.consumer import Delivery
+from shared.consumer import Delivery, bound_to
 from shared.db import Connection
 from shared.editions import Edition
 from shared.events.codec import read_payload
@@ -127,8 +127,9 @@ async def editions_closed(conn: Connection, deliveries: Sequence[Delivery]) -> N
     for delivery in deliveries:
         if delivery.event.type != EditionClosed.event_type:
             continue  # other edition events are grant's business
-        payload = read_payload(delivery.event)
-        if isinstance(payload, EditionClosed):
-            await repository.record_edition_closed(
-                conn, edition_id=payload.edition_id, closed_at=payload.closed_at
-            )
+        with bound_to(delivery):
+            payload = read_payload(delivery.event)
+            if isinstance(payload, EditionClosed):
+                await repository.record_edition_closed(
+                    conn, edition_id=payload.edition_id, closed_at=payload.closed_at
+                )

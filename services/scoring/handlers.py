@@ -153,7 +153,12 @@ async def _score_and_save(
     for state in states:
         rubric = scoring.rubric_of(state)
         if rubric is None and state.status is Status.ELIGIBLE:
-            log.warning("no rubric for this edition; not scored", edition_id=state.edition_id)
+            log.warning(
+                "no rubric for this edition; not scored",
+                edition_id=state.edition_id,
+                application_id=str(state.application_id),
+                correlation_id=correlation_ids[state.application_id],
+            )
         state, card = state.rescored(rubric, now=now)
         saved.append(state)
         if card is not None:

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from services.grant import handlers
 from services.grant.domain.applications import ApplicationFacts
 from shared.clock import Clock
-from shared.consumer import Delivery, Handler
+from shared.consumer import Delivery, Handler, bound_to
 from shared.db import Connection
 from shared.events.codec import read_payload
 from shared.events.contracts import (
@@ -55,7 +55,8 @@ def batch_handler(clock: Clock) -> Handler:
         for delivery in deliveries:
             if delivery.event.type not in READ:
                 continue
-            fact = facts_of(read_payload(delivery.event))
+            with bound_to(delivery):
+                fact = facts_of(read_payload(delivery.event))
             facts.append(fact)
             correlation_ids[fact.application_id] = delivery.event.correlationid
         if facts:

@@ -16,7 +16,7 @@ from services.notification.adapters.contacts_repository import (
 from services.notification.domain.catalog import ATHLETE_FACING, notice_for
 from services.notification.domain.languages import choose_language
 from shared.clock import Clock
-from shared.consumer import Delivery, Handler, Tombstone, TombstoneHandler
+from shared.consumer import Delivery, Handler, Tombstone, TombstoneHandler, bound_to
 from shared.db import Connection
 from shared.events.codec import read_payload
 from shared.events.contracts import ApplicationReceived, ContactUpdated
@@ -25,44 +25,50 @@ from shared.events.contracts import ApplicationReceived, ContactUpdated
 def inbound(deliveries: Sequence[Delivery]) -> handlers.Inbound:
     batch = handlers.Inbound()
     for delivery in deliveries:
-        event, record = delivery.event, delivery.record
-        if event.type == ContactUpdated.event_type:
-            contact = read_payload(event)
-            assert isinstance(contact, ContactUpdated)
-            batch.contacts.append(
-                ContactVersion(
-                    applicant_id=contact.applicant_id,
-                    full_name=contact.full_name,
-                    email=contact.email,
-                    language=contact.language,
-                    partition=record.partition,
-                    offset=record.offset,
-                )
-            )
-            continue
-        if event.type not in ATHLETE_FACING:
-            continue
-        payload = read_payload(event)
-        if isinstance(payload, ApplicationReceived):
-            batch.owners.append(
-                ApplicationOwner(
-                    application_id=payload.application_id,
-                    applicant_id=payload.applicant_id,
-                    edition_id=payload.edition_id,
-                    language=choose_language(payload.language),
-                )
-            )
-        notice = notice_for(payload)
-        if notice is not None:
-            cause = handlers.Cause(
-                event=event,
-                raw=bytes(record.value),
-                topic=record.topic,
+        with bound_to(delivery):
+            _take(delivery, batch)
+    return batch
+
+
+def _take(delivery: Delivery, batch: handlers.Inbound) -> None:
+    """Adds what one consumed event means for e-mail (a contact, an owner, a notice) to batch."""
+    event, record = delivery.event, delivery.record
+    if event.type == ContactUpdated.event_type:
+        contact = read_payload(event)
+        assert isinstance(contact, ContactUpdated)
+        batch.contacts.append(
+            ContactVersion(
+                applicant_id=contact.applicant_id,
+                full_name=contact.full_name,
+                email=contact.email,
+                language=contact.language,
                 partition=record.partition,
                 offset=record.offset,
             )
-            batch.notices.append((notice, cause))
-    return batch
+        )
+        return
+    if event.type not in ATHLETE_FACING:
+        return
+    payload = read_payload(event)
+    if isinstance(payload, ApplicationReceived):
+        batch.owners.append(
+            ApplicationOwner(
+                application_id=payload.application_id,
+                applicant_id=payload.applicant_id,
+                edition_id=payload.edition_id,
+                language=choose_language(payload.language),
+            )
+        )
+    notice = notice_for(payload)
+    if notice is not None:
+        cause = handlers.Cause(
+            event=event,
+            raw=bytes(record.value),
+            topic=record.topic,
+            partition=record.partition,
+            offset=record.offset,
+        )
+        batch.notices.append((notice, cause))
 
 
 def batch_handler() -> Handler:

@@ -17,7 +17,7 @@ from services.scoring.domain.application import (
     Withdrawn,
 )
 from services.scoring.domain.facts import ApplicationFacts, BusinessProfile
-from shared.consumer import Delivery, Handler
+from shared.consumer import Delivery, Handler, bound_to
 from shared.db import Connection
 from shared.events.codec import read_payload
 from shared.events.contracts import (
@@ -83,7 +83,8 @@ def inbound(deliveries: Sequence[Delivery]) -> list[handlers.Inbound]:
         event = delivery.event
         if event.type not in READ:
             continue
-        application_id, change = _change(read_payload(event))
+        with bound_to(delivery):
+            application_id, change = _change(read_payload(event))
         items.append(handlers.Inbound(application_id, change, event.correlationid))
     return items
 
