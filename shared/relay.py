@@ -8,6 +8,7 @@ an earlier one; with it the others stand by and take over the moment the holder 
 
 import asyncio
 import contextlib
+import json
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
@@ -60,7 +61,8 @@ class OutboxRelay:
                 )
                 for r in rows
             ]
-            await asyncio.gather(*deliveries)
+            outcomes = await asyncio.gather(*deliveries, return_exceptions=True)
+            _raise_first_failure(rows, outcomes)
             crash_point("relay_after_publish")
             await conn.execute(
                 "UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])",
@@ -77,6 +79,13 @@ class OutboxRelay:
             )
             return count
 
+    async def _show_backlog(self) -> None:
+        """Refreshes the backlog gauge; with the database gone the last figure stays."""
+        with contextlib.suppress(Exception):
+            # Bounded, so an unreachable database cannot hold up the relay's own retries.
+            async with asyncio.timeout(5.0):
+                metrics.OUTBOX_BACKLOG.labels(self._schema).set(await self.backlog())
+
     async def run(self) -> None:
         """Publish until stopped; woken by NOTIFY, with polling as the fallback."""
         listener = asyncio.create_task(self._listen())
@@ -90,12 +99,15 @@ class OutboxRelay:
                     failures = 0
                 except Exception as exc:
                     if not is_transient(exc):
+                        log.error("outbox relay stopped", error=repr(exc))
                         raise
                     log.warning("outbox relay pass failed; retrying", error=repr(exc))
+                    # Kafka may be what is down while rows pile up: the backlog shows it.
+                    await self._show_backlog()
                     await backoff.sleep(failures)
                     failures += 1
                     continue
-                metrics.OUTBOX_BACKLOG.labels(self._schema).set(await self.backlog())
+                await self._show_backlog()
                 if published < self._batch_size:
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(self._wake.wait(), self._poll_interval_s)
@@ -131,3 +143,31 @@ class OutboxRelay:
                 # Polling still runs meanwhile; listen again shortly.
                 log.warning("outbox listener lost", error=repr(exc))
                 await asyncio.sleep(1.0)
+
+
+def _raise_first_failure(rows: list[asyncpg.Record], outcomes: list[object]) -> None:
+    """Fails the pass if Kafka refused any event; one it refused for good is named, under its
+    correlation id, since it is that event (too large, say) and not the broker at fault."""
+    failures: list[tuple[asyncpg.Record, Exception]] = [
+        (r, o) for r, o in zip(rows, outcomes, strict=True) if isinstance(o, Exception)
+    ]
+    for row, error in failures:
+        if not is_transient(error):
+            log.error(
+                "event cannot be published",
+                outbox_id=row["id"],
+                topic=row["topic"],
+                event_type=row["event_type"],
+                correlation_id=_correlation_of(row["payload"]),
+                error=repr(error),
+            )
+    if failures:
+        raise failures[0][1]
+
+
+def _correlation_of(payload: bytes) -> str | None:
+    try:
+        correlation_id = json.loads(payload).get("correlationid")
+    except ValueError:
+        return None
+    return correlation_id if isinstance(correlation_id, str) else None
