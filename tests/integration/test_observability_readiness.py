@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -43,12 +43,6 @@ async def _until_readiness(
     raise AssertionError(f"/readyz never answered {status} within {timeout_s}s; last: {last}")
 
 
-def _through(database_url: str, proxy: TcpProxy) -> str:
-    parts = urlsplit(database_url)
-    credentials = parts.netloc.rsplit("@", 1)[0]
-    return urlunsplit(parts._replace(netloc=f"{credentials}@127.0.0.1:{proxy.port}"))
-
-
 @pytest.fixture
 async def database_link(stack_env: dict[str, str]) -> AsyncIterator[TcpProxy]:
     target = urlsplit(stack_env[f"{SERVICE.upper()}_DATABASE_URL"])
@@ -79,7 +73,7 @@ async def test_readiness_follows_the_database_going_away_and_coming_back(
 ) -> None:
     env = {
         "KAFKA_BOOTSTRAP_SERVERS": stack_env["KAFKA_BOOTSTRAP_SERVERS"],
-        "DATABASE_URL": _through(stack_env[f"{SERVICE.upper()}_DATABASE_URL"], database_link),
+        "DATABASE_URL": database_link.address_in(stack_env[f"{SERVICE.upper()}_DATABASE_URL"]),
     }
     service = start_service(f"services.{SERVICE}", env=env, log_dir=tmp_path)
     try:
@@ -90,6 +84,7 @@ async def test_readiness_follows_the_database_going_away_and_coming_back(
         assert down["ready"] is False
         assert down["checks"]["database"] is False
         assert down["checks"]["kafka"] is True
+        assert "database" in down["failing"]
 
         await database_link.restore()
         back = await _until_readiness(service, 200)
@@ -114,6 +109,7 @@ async def test_readiness_follows_kafka_going_away_and_coming_back(
         down = await _until_readiness(service, 503)
         assert down["checks"]["kafka"] is False
         assert down["checks"]["database"] is True
+        assert "kafka" in down["failing"]
 
         await asyncio.to_thread(own_kafka.start)
         back = await _until_readiness(service, 200, timeout_s=90.0)

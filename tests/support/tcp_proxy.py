@@ -2,6 +2,7 @@
 
 import asyncio
 import contextlib
+from urllib.parse import urlsplit, urlunsplit
 
 from infra.processes import free_ports
 
@@ -20,6 +21,12 @@ class TcpProxy:
         self._server: asyncio.Server | None = None
         self._pipes: set[asyncio.Task[None]] = set()
         self._writers: set[asyncio.StreamWriter] = set()
+
+    def address_in(self, url: str) -> str:
+        """`url` (e.g. a postgresql:// URL) leading through this proxy: same user, path, query."""
+        parts = urlsplit(url)
+        credentials = f"{parts.netloc.rsplit('@', 1)[0]}@" if "@" in parts.netloc else ""
+        return urlunsplit(parts._replace(netloc=f"{credentials}127.0.0.1:{self.port}"))
 
     async def start(self) -> None:
         self._server = await asyncio.start_server(self._accept, "127.0.0.1", self.port)
