@@ -3,6 +3,7 @@ e-mail is lost, none is sent twice, except in the one documented window."""
 
 import asyncio
 import signal
+import warnings
 from pathlib import Path
 
 import asyncpg
@@ -22,16 +23,48 @@ from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.integration
 
+AFTER_SMTP = {"notification_after_smtp_accept", "notification_after_mark_sent"}
 LEASE_S = 3.0  # what start_notification configures: a killed sender's claim ends this soon
 
 
-async def _killed_at(
-    point: str, stack_env: dict[str, str], db: asyncpg.Connection, logs: Path, athlete: Athlete
-) -> None:
-    await quiet_queue(stack_env, db, logs)
-    await publish(stack_env, athlete.contact(), athlete.received())
-    crashing = start_notification(stack_env, logs, ACCELERATOR_CRASH_AT=point)
-    assert crashing.wait_exit() == -signal.SIGKILL, crashing.log_text()[-2000:]
+async def _killed_holding_own_email(
+    point: str, stack_env: dict[str, str], db: asyncpg.Connection, logs: Path
+) -> Athlete:
+    """A new athlete whose e-mail a notification process held when it was SIGKILLed at point.
+
+    The schema and topics are shared by the whole run: the due e-mail the crashing process
+    claims first can be a stray that another test left behind. Such a crash says nothing
+    about this athlete's e-mail, so it is tried again with a new athlete, a bounded number of
+    times, and the stray is reported as a warning so it can be traced.
+    """
+    strays = []
+    for _ in range(3):
+        athlete = Athlete.new()
+        await quiet_queue(stack_env, db, logs)
+        await publish(stack_env, athlete.contact(), athlete.received())
+        crashing = start_notification(stack_env, logs, ACCELERATOR_CRASH_AT=point)
+        assert crashing.wait_exit() == -signal.SIGKILL, crashing.log_text()[-2000:]
+        claimed = any(row["attempts"] > 0 for row in await rows_of(db, athlete))
+        # Past SMTP, the e-mail in hand when the process died is the one delivered last.
+        delivered = point not in AFTER_SMTP or bool(mails_to(stack_env, athlete.email))
+        if claimed and delivered:
+            return athlete
+        stray = await _claimed_lately(db)
+        warnings.warn(f"the crash at {point} hit a stray e-mail: {stray}", stacklevel=2)
+        strays.append(stray)
+    raise AssertionError(f"every crash at {point} hit a stray e-mail: {strays}")
+
+
+async def _claimed_lately(db: asyncpg.Connection) -> list[dict[str, object]]:
+    """The e-mails claimed or settled in the last minute, by cause: where a stray came from."""
+    rows = await db.fetch(
+        "SELECT template, state, cause_topic, cause_partition, cause_offset, created_at"
+        " FROM notification.notifications"
+        " WHERE claimed_until > now() - interval '1 minute'"
+        "    OR finished_at > now() - interval '1 minute'"
+        " ORDER BY cause_time LIMIT 5"
+    )
+    return [dict(row) for row in rows]
 
 
 async def _restart_until_sent(
@@ -56,13 +89,12 @@ async def _settled_as_sent(stack_env: dict[str, str], db: asyncpg.Connection, a:
 async def test_killed_after_claiming_sends_once_after_restart(
     stack_env: dict[str, str], admin_db: asyncpg.Connection, tmp_path: Path
 ) -> None:
-    athlete = Athlete.new()
-    await _killed_at("notification_after_claim", stack_env, admin_db, tmp_path, athlete)
+    athlete = await _killed_holding_own_email(
+        "notification_after_claim", stack_env, admin_db, tmp_path
+    )
     (row,) = await rows_of(admin_db, athlete)
-    # The claim that crashed may have been of an e-mail another test left due in the shared
-    # schema; either way this one is still pending, and must go out exactly once.
     assert row["state"] == "pending"
-    assert row["attempts"] <= 1
+    assert row["attempts"] == 1
     assert mails_to(stack_env, athlete.email) == []
 
     await _restart_until_sent(stack_env, admin_db, tmp_path, athlete)
@@ -72,8 +104,9 @@ async def test_killed_after_claiming_sends_once_after_restart(
 async def test_killed_after_marking_sent_sends_no_second_email(
     stack_env: dict[str, str], admin_db: asyncpg.Connection, tmp_path: Path
 ) -> None:
-    athlete = Athlete.new()
-    await _killed_at("notification_after_mark_sent", stack_env, admin_db, tmp_path, athlete)
+    athlete = await _killed_holding_own_email(
+        "notification_after_mark_sent", stack_env, admin_db, tmp_path
+    )
     (row,) = await rows_of(admin_db, athlete)
     assert row["state"] == "sent"
     assert len(mails_to(stack_env, athlete.email)) == 1
@@ -116,8 +149,9 @@ async def test_killed_between_smtp_accepting_and_the_commit_resends_the_same_mes
     The row is still pending, so it is sent again once the lease ends, under the same
     Message-ID; it is announced once, and the second attempt is logged as in doubt.
     """
-    athlete = Athlete.new()
-    await _killed_at("notification_after_smtp_accept", stack_env, admin_db, tmp_path, athlete)
+    athlete = await _killed_holding_own_email(
+        "notification_after_smtp_accept", stack_env, admin_db, tmp_path
+    )
     (row,) = await rows_of(admin_db, athlete)
     assert row["state"] == "pending"
     assert len(mails_to(stack_env, athlete.email)) == 1
