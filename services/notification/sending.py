@@ -109,6 +109,7 @@ class Sender:
                 "re-sending a notification whose last attempt never reported back;"
                 " it may arrive twice, under the same Message-ID",
                 notification_id=str(row.notification_id),
+                correlation_id=row.correlation_id,
             )
         try:
             email = self._writer.write(row, language)

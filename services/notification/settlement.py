@@ -19,7 +19,7 @@ from services.notification.outcomes import Outcome as Announced
 from services.notification.outcomes import failed_event, sent_event
 from shared.clock import Clock
 from shared.db import Connection
-from shared.logs import get_logger
+from shared.logs import correlation, get_logger
 from shared.outbox import add_to_outbox
 
 log = get_logger(__name__)
@@ -103,6 +103,7 @@ class Settlement:
             log.warning(
                 "notification was settled elsewhere while it was being sent",
                 notification_id=str(announced.notification_id),
+                correlation_id=announced.correlation_id,
             )
 
     async def _give_up(
@@ -120,4 +121,5 @@ class Settlement:
         await add_to_outbox(conn, [failed_event(announced, reason=reason)])
         metrics.FAILED.labels(announced.template, error_class).inc()
         # Before the commit: a crash in between repeats the dead letter, never loses it.
-        await self._dead_letters().send(cause, reason=reason, error_class=error_class)
+        with correlation(announced.correlation_id):  # the dead-letter line carries it too
+            await self._dead_letters().send(cause, reason=reason, error_class=error_class)
