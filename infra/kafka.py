@@ -29,6 +29,16 @@ _LOG4J2_XML = """\
 """
 
 
+def new_cluster_id() -> str:
+    """A random cluster id in Kafka's own form: URL-safe base64 of a UUID, no padding."""
+    while True:
+        candidate = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        # The storage tool would read an id starting with "-" as an option and refuse to
+        # format (1 start in 64); Kafka's own Uuid.randomUuid() draws again for the same reason.
+        if not candidate.startswith("-"):
+            return candidate
+
+
 class KafkaBroker:
     def __init__(self, run_dir: Path, libs_dir: Path, port: int, controller_port: int) -> None:
         self.home = run_dir / "kafka"
@@ -90,9 +100,8 @@ class KafkaBroker:
         self.config.write_text(self._server_properties())
         (self.home / "log4j2.xml").write_text(_LOG4J2_XML)
         if not (self.home / "data" / "meta.properties").exists():
-            cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
             format_storage = self._java(
-                "kafka.tools.StorageTool", "format", "-t", cluster_id, "-c", str(self.config)
+                "kafka.tools.StorageTool", "format", "-t", new_cluster_id(), "-c", str(self.config)
             )
             run_checked(format_storage, what="formatting Kafka storage")
 
