@@ -14,7 +14,7 @@ from faststream.kafka import KafkaBroker
 from shared import probes
 from shared.broker import ConsumerProgress, LagWatch, subscribe_batches
 from shared.consumer import BatchConsumer, Handler, TombstoneHandler
-from shared.correlation import correlation_middleware
+from shared.correlation import CorrelationMiddleware
 from shared.db import create_pool, migrate
 from shared.events.documentation import declare_publications
 from shared.logs import configure_logging, get_logger
@@ -166,7 +166,7 @@ class ServiceRuntime:
 
         app = FastAPI(title=f"Athlete Accelerator {self.service}", lifespan=lifespan)
         app.state.runtime = self  # lets the contract documents reach the broker
-        app.middleware("http")(correlation_middleware)
+        app.add_middleware(CorrelationMiddleware)
         app.include_router(probes.router(self.service, probes.service_checks(self)))
         for router in routers:
             app.include_router(router)

@@ -13,7 +13,7 @@ from services.dashboard.domain.projection import Projection
 from services.dashboard.entrypoints import probes, routes
 from services.dashboard.handlers import Dashboard
 from shared import probes as shared_probes
-from shared.correlation import correlation_middleware
+from shared.correlation import CorrelationMiddleware
 from shared.logs import configure_logging, get_logger
 from shared.settings import ProcessSettings
 from shared.topics import SERVICES
@@ -63,7 +63,7 @@ def build_app(settings: DashboardSettings) -> FastAPI:
             log.info("service stopped")
 
     app = FastAPI(title="Athlete Accelerator dashboard", lifespan=lifespan)
-    app.middleware("http")(correlation_middleware)
+    app.add_middleware(CorrelationMiddleware)
     app.include_router(shared_probes.router(SERVICE, probes.readiness(reader)))
     app.include_router(routes.router(dashboard=dashboard, push_interval_s=settings.push_interval_s))
     app.mount("/static", StaticFiles(directory=routes.STATIC_DIR), name="static")

@@ -36,16 +36,18 @@ class IntakeApi:
                 headers={"Retry-After": str(max(1, round(wait_s + 0.5)))},
             )
 
-    def edition(self, edition_id: str) -> Edition:
+    # The dependencies are coroutines because FastAPI runs plain functions in a thread pool,
+    # a hand-off per request for a dictionary lookup.
+    async def edition(self, edition_id: str) -> Edition:
         """404 for an edition that is not configured."""
         edition = self.editions.get(edition_id)
         if edition is None:
             raise HTTPException(status.HTTP_404_NOT_FOUND, f"no edition {edition_id!r}")
         return edition
 
-    def open_edition(self, edition_id: str) -> Edition:
+    async def open_edition(self, edition_id: str) -> Edition:
         """404, or 409 outside the edition's application window (before the body is read)."""
-        edition = self.edition(edition_id)
+        edition = await self.edition(edition_id)
         try:
             ensure_open(edition, now=self.clock.now(), closed_at=None)
         except EditionNotOpen as exc:
