@@ -105,6 +105,47 @@ async def test_a_csv_import_keeps_every_good_row_and_names_every_bad_line(
     }
 
 
+async def test_imports_racing_over_the_same_athletes_keep_one_application_each(
+    intake: ServiceProcess, admin_db: asyncpg.Connection
+) -> None:
+    earlier = row()
+    rows = [earlier, *(row() for _ in range(119))]
+    async with httpx.AsyncClient(base_url=intake.url, headers=ADMIN, timeout=60) as client:
+        assert (await client.post(IMPORT, content=as_csv([earlier]).encode())).status_code == 200
+        # Three imports of one file at once: each looks its athletes up before inserting, so
+        # all but one find their chunk taken only when they insert it.
+        answers = await asyncio.gather(
+            *(client.post(IMPORT, content=as_csv(rows).encode()) for _ in range(3))
+        )
+    results = [answer.json() for answer in answers]
+    assert [answer.status_code for answer in answers] == [200, 200, 200], results
+
+    imported = {a["line"]: a["application_id"] for r in results for a in r["applications"]}
+    duplicates = sorted(e["line"] for r in results for e in r["errors"] if e["status"] == 409)
+    lines = [2 + 2 * i for i in range(len(rows))]  # every pitch spans two lines
+    assert sorted(imported) == lines[1:]
+    assert sum(r["imported"] for r in results) == len(rows) - 1
+    assert duplicates == sorted([lines[0]] * 3 + lines[1:] * 2)
+    stored = await admin_db.fetch(
+        "SELECT athlete_id, application_id FROM intake.applications"
+        " WHERE athlete_id = ANY($1::text[])",
+        [r["athlete_id"] for r in rows],
+    )
+    assert len(stored) == len(rows)
+    by_athlete = {r["athlete_id"]: str(r["application_id"]) for r in stored}
+    assert {line: by_athlete[rows[i]["athlete_id"]] for i, line in enumerate(lines)} == {
+        lines[0]: by_athlete[earlier["athlete_id"]],
+        **imported,
+    }
+    # A chunk rolled back for a duplicate left no event behind: one receipt per application.
+    receipts = await admin_db.fetchval(
+        "SELECT count(*) FROM intake.outbox"
+        " WHERE event_type = 'accelerator.application.received.v1' AND key = ANY($1::text[])",
+        list(by_athlete.values()),
+    )
+    assert receipts == len(rows)
+
+
 async def test_import_needs_the_admin_token_and_a_readable_header(intake: ServiceProcess) -> None:
     async with httpx.AsyncClient(base_url=intake.url, timeout=30) as client:
         anonymous = await client.post(IMPORT, content=as_csv([row()]).encode())

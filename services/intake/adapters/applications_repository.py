@@ -1,17 +1,20 @@
 """Intake's applications, training progress and closed editions in its own schema."""
 
+from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
 
 import asyncpg
 
 from services.intake.domain.application import (
+    AppliedAlready,
     DuplicateApplication,
     NewApplication,
     StoredApplication,
     token_hash,
 )
 from services.intake.domain.emails import email_key
+from services.intake.domain.submission import ApplicationForm
 from shared.db import Connection
 
 _INSERT_APPLICATION = """
@@ -25,6 +28,16 @@ SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $1
 -- An edition closed by grant takes no more applications; checked in the same round trip.
 WHERE NOT EXISTS (SELECT FROM closed_editions WHERE edition_id = $2)
 """
+# The same without the closure check, for a batch: a row skipped by it would go unnoticed.
+_INSERT_APPLICATIONS = """
+INSERT INTO applications (
+    application_id, edition_id, athlete_id, email_key, full_name, email, language, country,
+    sport, athlete_status, career_end_year, business_name, business_sector, business_stage,
+    pitch, sourcing_needs, target_markets, consent_marketing, submitted_at,
+    status_token_sha256, eligible, screening_reasons, training_modules)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
+        $19, $20, $21, $22, $23)
+"""
 
 
 _SELECT = """
@@ -36,48 +49,85 @@ WHERE application_id = $1
 _SELECT_FOR_UPDATE = _SELECT + "FOR UPDATE"
 
 
+def _row(application: NewApplication) -> tuple[object, ...]:
+    form, business = application.form, application.form.business
+    return (
+        application.application_id,
+        application.edition_id,
+        form.athlete_id,
+        email_key(form.email),
+        form.full_name,
+        form.email,
+        form.language,
+        form.country,
+        form.sport,
+        form.athlete_status,
+        form.career_end_year,
+        business.name,
+        business.sector,
+        business.stage,
+        business.pitch,
+        business.sourcing_needs,
+        business.target_markets,
+        form.consent.marketing,
+        application.submitted_at,
+        token_hash(application.status_token),
+        application.screening.eligible,
+        list(application.screening.reasons),
+        list(application.training_modules),
+    )
+
+
+def _duplicate(exc: asyncpg.UniqueViolationError, *, edition_id: str) -> DuplicateApplication:
+    by_email = exc.constraint_name == "one_application_per_email"
+    return DuplicateApplication(edition_id=edition_id, by="email" if by_email else "athlete_id")
+
+
 async def add_unless_closed(conn: Connection, *, application: NewApplication) -> datetime | None:
     """Store it and return None; or, when grant closed the edition, store nothing and return
     when it was closed. DuplicateApplication when the athlete or the mailbox already applied."""
-    form, business = application.form, application.form.business
     try:
-        status = await conn.execute(
-            _INSERT_APPLICATION,
-            application.application_id,
-            application.edition_id,
-            form.athlete_id,
-            email_key(form.email),
-            form.full_name,
-            form.email,
-            form.language,
-            form.country,
-            form.sport,
-            form.athlete_status,
-            form.career_end_year,
-            business.name,
-            business.sector,
-            business.stage,
-            business.pitch,
-            business.sourcing_needs,
-            business.target_markets,
-            form.consent.marketing,
-            application.submitted_at,
-            token_hash(application.status_token),
-            application.screening.eligible,
-            list(application.screening.reasons),
-            list(application.training_modules),
-        )
+        status = await conn.execute(_INSERT_APPLICATION, *_row(application))
     except asyncpg.UniqueViolationError as exc:
-        by_email = exc.constraint_name == "one_application_per_email"
-        raise DuplicateApplication(
-            edition_id=application.edition_id, by="email" if by_email else "athlete_id"
-        ) from None
+        raise _duplicate(exc, edition_id=application.edition_id) from None
     if status == "INSERT 0 1":
         return None
     closed_at = await edition_closed_at(conn, edition_id=application.edition_id)
     if closed_at is None:  # closures are never undone, so this cannot happen
         raise RuntimeError(f"application {application.application_id} was not stored")
     return closed_at
+
+
+async def add_all_unless_closed(
+    conn: Connection, *, edition_id: str, applications: Sequence[NewApplication]
+) -> datetime | None:
+    """Store all of them and return None, or none of them and return when grant closed the
+    edition. DuplicateApplication when any athlete or mailbox already applied."""
+    closed_at = await edition_closed_at(conn, edition_id=edition_id)
+    if closed_at is not None or not applications:
+        return closed_at
+    try:
+        await conn.executemany(_INSERT_APPLICATIONS, [_row(a) for a in applications])
+    except asyncpg.UniqueViolationError as exc:
+        raise _duplicate(exc, edition_id=edition_id) from None
+    return None
+
+
+async def applied_already(
+    conn: Connection, *, edition_id: str, forms: Sequence[ApplicationForm]
+) -> AppliedAlready:
+    """Which of these athletes and mailboxes hold an application in the edition already."""
+    rows = await conn.fetch(
+        "SELECT athlete_id, email_key FROM applications"
+        " WHERE edition_id = $1 AND (athlete_id = ANY($2::text[]) OR email_key = ANY($3::text[]))",
+        edition_id,
+        [form.athlete_id for form in forms],
+        [email_key(form.email) for form in forms],
+    )
+    return AppliedAlready(
+        athlete_ids={row["athlete_id"] for row in rows},
+        email_keys={row["email_key"] for row in rows},
+    )
 
 
 async def find_application(

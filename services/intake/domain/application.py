@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
+from services.intake.domain.emails import email_key
 from services.intake.domain.screening import Screening, screen
 from services.intake.domain.submission import ApplicationForm
 from shared.editions import Edition
@@ -26,6 +27,26 @@ class DuplicateApplication(Exception):
             f"an application with this {what} already exists in edition {edition_id};"
             " only one application per athlete is accepted, and the first one is kept"
         )
+
+
+class AppliedAlready:
+    """The duplicate rule over many applications at once: athlete ids and mailboxes (e-mail
+    keys) that hold an application in one edition; the first application of each is kept."""
+
+    def __init__(self, *, athlete_ids: set[str], email_keys: set[str]) -> None:
+        self._athlete_ids = set(athlete_ids)
+        self._email_keys = set(email_keys)
+
+    def claim(self, form: ApplicationForm) -> Literal["athlete_id", "email"] | None:
+        """What makes `form` a duplicate, or None after taking its athlete id and mailbox."""
+        mailbox = email_key(form.email)
+        if form.athlete_id in self._athlete_ids:
+            return "athlete_id"
+        if mailbox in self._email_keys:
+            return "email"
+        self._athlete_ids.add(form.athlete_id)
+        self._email_keys.add(mailbox)
+        return None
 
 
 class NotEnrolled(Exception):
