@@ -1,16 +1,23 @@
 """How many applications per second intake's HTTP API accepts, and how long until every event
 they caused is on Kafka.
 
-Starts its own intake process (no rate limit to speak of) against a running stack, posts
-valid applications over N concurrent keep-alive HTTP/1.1 connections, and reports
-accepted/s, latency percentiles and when the outbox was drained.
+Starts its own intake process (no rate limit to speak of) against a running stack, with an
+edition of its own (the demo edition's settings under a new id, so a stack whose demo
+edition is closed can still be measured), posts valid applications over N concurrent
+keep-alive HTTP/1.1 connections, and reports accepted/s, latency percentiles and when the
+outbox was drained; then imports as many applications again as CSV, in chunks as
+`accelerator import` sends them, and reports imported rows/s.
 Run: `make up && python -m bench.intake_api [--applications 2000 --concurrency 20]`.
 """
 
 import argparse
 import asyncio
+import csv
+import io
 import json
 import os
+import re
+import secrets
 import statistics
 import tempfile
 import time
@@ -21,12 +28,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import asyncpg
+import httpx
 
 from infra.stack_env import read_env_file
+from services.intake.domain.csv_rows import COLUMNS
 from tests.support.processes import start_service
 
 ROOT = Path(__file__).resolve().parent.parent
-PATH = "/v1/editions/athlete365-4/applications"
+DEMO_EDITION = ROOT / "deploy" / "editions" / "athlete365-4.toml"
 
 
 def _application(run: str, n: int) -> dict[str, Any]:
@@ -51,7 +60,19 @@ def _application(run: str, n: int) -> dict[str, Any]:
     }
 
 
-async def _client(url: str, bodies: Iterator[bytes], latencies: list[float]) -> None:
+def _bench_edition(directory: Path) -> str:
+    """Writes the demo edition under a fresh id into `directory`; returns that id."""
+    edition_id = f"bench-{uuid.uuid4().hex[:8]}"
+    settings, count = re.subn(
+        r'^id = ".*"$', f'id = "{edition_id}"', DEMO_EDITION.read_text(), flags=re.M
+    )
+    if count != 1:
+        raise RuntimeError(f"{DEMO_EDITION}: no single `id = ...` line to replace")
+    (directory / f"{edition_id}.toml").write_text(settings)
+    return edition_id
+
+
+async def _client(url: str, path: str, bodies: Iterator[bytes], latencies: list[float]) -> None:
     """One keep-alive HTTP/1.1 connection posting bodies until none are left.
 
     Deliberately bare: on a 2-core machine a full HTTP client costs about as much CPU per
@@ -62,7 +83,7 @@ async def _client(url: str, bodies: Iterator[bytes], latencies: list[float]) -> 
     try:
         for body in bodies:
             request = (
-                f"POST {PATH} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
+                f"POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
                 f"Content-Length: {len(body)}\r\n\r\n"
             ).encode()
             sent = time.perf_counter()
@@ -81,13 +102,52 @@ async def _client(url: str, bodies: Iterator[bytes], latencies: list[float]) -> 
         writer.close()
 
 
-async def _submit_all(url: str, count: int, concurrency: int) -> tuple[float, list[float]]:
+async def _submit_all(
+    url: str, edition_id: str, count: int, concurrency: int
+) -> tuple[float, list[float]]:
+    path = f"/v1/editions/{edition_id}/applications"
     run = uuid.uuid4().hex[:8].upper()
     bodies = iter([json.dumps(_application(run, n)).encode() for n in range(count)])
     latencies: list[float] = []
     started = time.perf_counter()
-    await asyncio.gather(*(_client(url, bodies, latencies) for _ in range(concurrency)))
+    await asyncio.gather(*(_client(url, path, bodies, latencies) for _ in range(concurrency)))
     return time.perf_counter() - started, latencies
+
+
+def _csv_row(application: dict[str, Any]) -> list[object]:
+    business, consent = application["business"], application["consent"]
+    return [
+        *(application[c] for c in ("athlete_id", "full_name", "email", "language", "country")),
+        *(application[c] for c in ("sport", "athlete_status", "career_end_year")),
+        *(business[c] for c in ("name", "sector", "stage", "pitch")),
+        ";".join(business["sourcing_needs"]),
+        ";".join(business["target_markets"]),
+        consent["data_processing"],
+        consent["marketing"],
+    ]
+
+
+async def _import_all(
+    url: str, edition_id: str, admin_token: str, count: int, rows_per_chunk: int
+) -> float:
+    run = uuid.uuid4().hex[:8].upper()
+    applications = [_application(run, n) for n in range(count)]
+    chunks = []
+    for start in range(0, count, rows_per_chunk):
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(COLUMNS)
+        writer.writerows(_csv_row(a) for a in applications[start : start + rows_per_chunk])
+        chunks.append(out.getvalue().encode())
+    path = f"/v1/editions/{edition_id}/applications:import"
+    headers = {"Authorization": f"Bearer {admin_token}", "Content-Type": "text/csv"}
+    async with httpx.AsyncClient(base_url=url, headers=headers, timeout=120) as client:
+        started = time.perf_counter()
+        for chunk in chunks:
+            answer = await client.post(path, content=chunk)
+            if answer.status_code != 200 or answer.json()["rejected"]:
+                raise RuntimeError(f"{answer.status_code}: {answer.text[:500]}")
+        return time.perf_counter() - started
 
 
 async def _outbox_drained(database_url: str, timeout_s: float = 120.0) -> float:
@@ -105,25 +165,33 @@ async def _outbox_drained(database_url: str, timeout_s: float = 120.0) -> float:
         await conn.close()
 
 
-async def main(count: int, concurrency: int) -> None:
+async def main(count: int, concurrency: int, rows_per_chunk: int) -> None:
     env = {**read_env_file(ROOT / ".run" / "stack.env"), **os.environ}
+    editions_dir = Path(tempfile.mkdtemp(prefix="bench-editions-"))
+    edition_id = _bench_edition(editions_dir)
+    admin_token = secrets.token_urlsafe(16)
     intake = start_service(
         "services.intake",
         env={
             "KAFKA_BOOTSTRAP_SERVERS": env["KAFKA_BOOTSTRAP_SERVERS"],
             "DATABASE_URL": env["INTAKE_DATABASE_URL"],
+            "EDITIONS_DIR": str(editions_dir),
             "SUBMISSION_RATE_PER_MINUTE": "100000000",
             "SUBMISSION_BURST": "1000000",
-            "LOG_LEVEL": "WARNING",
+            "ADMIN_TOKEN": admin_token,
         },
         log_dir=Path(tempfile.mkdtemp(prefix="bench-intake-")),
         name="bench-intake",
     )
     try:
         await intake.wait_ready()
-        await _submit_all(intake.url, min(200, count), concurrency)  # warm-up
-        seconds, latencies = await _submit_all(intake.url, count, concurrency)
+        await _submit_all(intake.url, edition_id, min(200, count), concurrency)  # warm-up
+        seconds, latencies = await _submit_all(intake.url, edition_id, count, concurrency)
         drained_after = await _outbox_drained(env["DATABASE_URL"])
+        import_seconds = await _import_all(
+            intake.url, edition_id, admin_token, count, rows_per_chunk
+        )
+        await _outbox_drained(env["DATABASE_URL"])
     finally:
         intake.terminate()
     cuts = statistics.quantiles(latencies, n=100)
@@ -133,11 +201,16 @@ async def main(count: int, concurrency: int) -> None:
         f" p99 {cuts[98]:.1f} ms; 4 events each, all on Kafka {drained_after:.2f}s after the last"
         " 202"
     )
+    print(
+        f"CSV import: {count} rows in chunks of {rows_per_chunk} in {import_seconds:.2f}s ="
+        f" {count / import_seconds:,.0f} imported/s"
+    )
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--applications", type=int, default=2_000)
     parser.add_argument("--concurrency", type=int, default=20)
+    parser.add_argument("--chunk-rows", type=int, default=250, help="CSV rows per request")
     args = parser.parse_args()
-    asyncio.run(main(args.applications, args.concurrency))
+    asyncio.run(main(args.applications, args.concurrency, args.chunk_rows))
