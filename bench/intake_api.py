@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DEMO_EDITION = ROOT / "deploy" / "editions" / "athlete365-4.toml"
 
 
-def _application(run: str, n: int) -> dict[str, Any]:
+def application_body(run: str, n: int) -> dict[str, Any]:
     return {
         "athlete_id": f"B{run}-{n:07d}",
         "full_name": f"Bench Athlete {n}",
@@ -107,14 +107,14 @@ async def _submit_all(
 ) -> tuple[float, list[float]]:
     path = f"/v1/editions/{edition_id}/applications"
     run = uuid.uuid4().hex[:8].upper()
-    bodies = iter([json.dumps(_application(run, n)).encode() for n in range(count)])
+    bodies = iter([json.dumps(application_body(run, n)).encode() for n in range(count)])
     latencies: list[float] = []
     started = time.perf_counter()
     await asyncio.gather(*(_client(url, path, bodies, latencies) for _ in range(concurrency)))
     return time.perf_counter() - started, latencies
 
 
-def _csv_row(application: dict[str, Any]) -> list[object]:
+def csv_row(application: dict[str, Any]) -> list[object]:
     business, consent = application["business"], application["consent"]
     return [
         *(application[c] for c in ("athlete_id", "full_name", "email", "language", "country")),
@@ -131,13 +131,13 @@ async def _import_all(
     url: str, edition_id: str, admin_token: str, count: int, rows_per_chunk: int
 ) -> float:
     run = uuid.uuid4().hex[:8].upper()
-    applications = [_application(run, n) for n in range(count)]
+    applications = [application_body(run, n) for n in range(count)]
     chunks = []
     for start in range(0, count, rows_per_chunk):
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(COLUMNS)
-        writer.writerows(_csv_row(a) for a in applications[start : start + rows_per_chunk])
+        writer.writerows(csv_row(a) for a in applications[start : start + rows_per_chunk])
         chunks.append(out.getvalue().encode())
     path = f"/v1/editions/{edition_id}/applications:import"
     headers = {"Authorization": f"Bearer {admin_token}", "Content-Type": "text/csv"}
