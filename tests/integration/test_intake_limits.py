@@ -8,12 +8,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 
 from shared.editions import DEFAULT_EDITIONS_DIR
 from shared.events.codec import make_event
 from shared.events.contracts import EditionClosed
+from tests.integration.test_intake_admin import as_csv, row
 from tests.support.kafka import produce
 from tests.support.processes import ServiceProcess, start_service
 
@@ -47,6 +49,7 @@ async def strict_intake(
         "EDITIONS_DIR": str(editions),
         "SUBMISSION_RATE_PER_MINUTE": "1",
         "SUBMISSION_BURST": "3",
+        "ADMIN_TOKEN": "limits-admin-test",
     }
     process = start_service("services.intake", env=env, log_dir=tmp_path_factory.mktemp("logs"))
     try:
@@ -106,7 +109,7 @@ async def test_outside_the_window_an_application_is_409_saying_when(
 
 
 async def test_an_edition_closed_by_grant_takes_no_more_applications(
-    strict_intake: ServiceProcess, stack_env: dict[str, str]
+    strict_intake: ServiceProcess, stack_env: dict[str, str], admin_db: asyncpg.Connection
 ) -> None:
     url = strict_intake.url
     assert (await submit(url, EARLY_CLOSE, client_ip="10.9.2.1")).status_code == 202
@@ -128,6 +131,22 @@ async def test_an_edition_closed_by_grant_takes_no_more_applications(
             break
         await asyncio.sleep(0.5)
     assert response.status_code == 409
-    assert response.json()["detail"] == (
+    closed_message = (
         f"edition {EARLY_CLOSE} was closed on 2026-11-01 12:00 UTC and takes no more applications"
     )
+    assert response.json()["detail"] == closed_message
+
+    rows = [row() for _ in range(3)]
+    async with httpx.AsyncClient(base_url=url, timeout=30) as client:
+        imported = await client.post(
+            f"/v1/editions/{EARLY_CLOSE}/applications:import",
+            content=as_csv(rows).encode(),
+            headers={"Authorization": "Bearer limits-admin-test"},
+        )
+    assert imported.status_code == 409
+    assert imported.json()["detail"] == closed_message
+    stored = await admin_db.fetchval(
+        "SELECT count(*) FROM intake.applications WHERE athlete_id = ANY($1::text[])",
+        [r["athlete_id"] for r in rows],
+    )
+    assert stored == 0

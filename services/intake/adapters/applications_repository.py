@@ -28,17 +28,6 @@ SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $1
 -- An edition closed by grant takes no more applications; checked in the same round trip.
 WHERE NOT EXISTS (SELECT FROM closed_editions WHERE edition_id = $2)
 """
-# The same without the closure check, for a batch: a row skipped by it would go unnoticed.
-_INSERT_APPLICATIONS = """
-INSERT INTO applications (
-    application_id, edition_id, athlete_id, email_key, full_name, email, language, country,
-    sport, athlete_status, career_end_year, business_name, business_sector, business_stage,
-    pitch, sourcing_needs, target_markets, consent_marketing, submitted_at,
-    status_token_sha256, eligible, screening_reasons, training_modules)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
-        $19, $20, $21, $22, $23)
-"""
-
 
 _SELECT = """
 SELECT application_id, edition_id, submitted_at, eligible, screening_reasons,
@@ -101,16 +90,25 @@ async def add_unless_closed(conn: Connection, *, application: NewApplication) ->
 async def add_all_unless_closed(
     conn: Connection, *, edition_id: str, applications: Sequence[NewApplication]
 ) -> datetime | None:
-    """Store all of them and return None, or none of them and return when grant closed the
-    edition. DuplicateApplication when any athlete or mailbox already applied."""
-    closed_at = await edition_closed_at(conn, edition_id=edition_id)
-    if closed_at is not None or not applications:
-        return closed_at
+    """Store them and return None; or, when grant closed the edition, return when it was
+    closed (some may be stored: roll back). DuplicateApplication when any already applied."""
+    if not applications:
+        return await edition_closed_at(conn, edition_id=edition_id)
     try:
-        await conn.executemany(_INSERT_APPLICATIONS, [_row(a) for a in applications])
+        await conn.executemany(_INSERT_APPLICATION, [_row(a) for a in applications])
     except asyncpg.UniqueViolationError as exc:
         raise _duplicate(exc, edition_id=edition_id) from None
-    return None
+    # executemany tells no row counts: count what the closure check let in.
+    stored = await conn.fetchval(
+        "SELECT count(*) FROM applications WHERE application_id = ANY($1::uuid[])",
+        [a.application_id for a in applications],
+    )
+    if stored == len(applications):
+        return None
+    closed_at = await edition_closed_at(conn, edition_id=edition_id)
+    if closed_at is None:  # closures are never undone, so this cannot happen
+        raise RuntimeError(f"{len(applications) - stored} applications were not stored")
+    return closed_at
 
 
 async def applied_already(
