@@ -197,17 +197,19 @@ async def quiet_queue(stack_env: dict[str, str], db: asyncpg.Connection, logs: P
 
 async def group_caught_up(bootstrap: str) -> bool:
     """The notification group has committed every partition of its topics to the end."""
+    # From the topic specs: the consumer's partitions_for_topic knows only topics it has
+    # been assigned, so it would leave the check nothing to check.
+    partitions = [
+        TopicPartition(spec.name, p)
+        for spec in topics.TOPICS
+        if spec.name in CONSUMED
+        for p in range(spec.partitions)
+    ]
     consumer = AIOKafkaConsumer(
         bootstrap_servers=bootstrap, group_id="notification", enable_auto_commit=False
     )
     await consumer.start()
     try:
-        await consumer.topics()  # loads the cluster metadata
-        partitions = [
-            TopicPartition(topic, p)
-            for topic in CONSUMED
-            for p in consumer.partitions_for_topic(topic) or ()
-        ]
         ends = await consumer.end_offsets(partitions)
         for tp in partitions:
             if (await consumer.committed(tp) or 0) < ends[tp]:
