@@ -3,7 +3,7 @@
 PY := .venv/bin/python
 RUN_DIR ?= .run
 
-.PHONY: .venv up down purge status lint test bench demo docs
+.PHONY: .venv up infra down purge status lint test bench demo docs
 
 # Reinstall only when the dependencies changed, not on every target.
 .venv/.installed: pyproject.toml
@@ -15,6 +15,11 @@ RUN_DIR ?= .run
 
 up: .venv/.installed
 	$(PY) -m infra up --run-dir $(RUN_DIR)
+
+# Postgres, Kafka and the SMTP sink without the services: what the tests can be pointed at
+# (README, Tests), as they start and kill service processes of their own.
+infra: .venv/.installed
+	$(PY) -m infra up --no-services --run-dir $(RUN_DIR)
 
 down: .venv/.installed
 	$(PY) -m infra down --run-dir $(RUN_DIR)

@@ -9,16 +9,8 @@ from infra.errors import InfraError
 from infra.prereqs import BROWSER_REQUIREMENTS, REQUIREMENTS, ensure_prerequisites
 from infra.stack import LocalStack
 
-_MAIN_KEYS = (
-    "KAFKA_BOOTSTRAP_SERVERS",
-    "DATABASE_URL",
-    "SMTP_PORT",
-    "MAIL_DIR",
-    "INTAKE_URL",
-    "SCORING_URL",
-    "GRANT_URL",
-    "DASHBOARD_URL",
-)
+_INFRA_KEYS = ("KAFKA_BOOTSTRAP_SERVERS", "DATABASE_URL", "SMTP_PORT", "MAIL_DIR")
+_SERVICE_KEYS = ("INTAKE_URL", "SCORING_URL", "GRANT_URL", "DASHBOARD_URL")
 
 
 def _hide_password(value: str) -> str:
@@ -30,11 +22,12 @@ def _hide_password(value: str) -> str:
     return value
 
 
-def _up(stack: LocalStack) -> int:
+def _up(stack: LocalStack, *, services: bool) -> int:
     started = time.monotonic()
-    env = stack.up(services=True)
-    print(f"stack is up in {time.monotonic() - started:.1f}s; variables in {stack.env_file}")
-    for key in _MAIN_KEYS:
+    env = stack.up(services=services)
+    what = "stack" if services else "infrastructure (no services)"
+    print(f"{what} is up in {time.monotonic() - started:.1f}s; variables in {stack.env_file}")
+    for key in _INFRA_KEYS + (_SERVICE_KEYS if services else ()):
         print(f"  {key:<24} {_hide_password(env[key])}")
     return 0
 
@@ -71,11 +64,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--browser", action="store_true", help="prereqs: also Chromium, for the page tests"
     )
+    parser.add_argument(
+        "--no-services",
+        action="store_true",
+        help="up: only Postgres, Kafka and the SMTP sink, for tests that start their own services",
+    )
     args = parser.parse_args(argv)
     stack = LocalStack(args.run_dir)
     try:
         if args.command == "up":
-            return _up(stack)
+            return _up(stack, services=not args.no_services)
         if args.command == "down":
             return _down(stack, purge=args.purge)
         if args.command == "prereqs":
