@@ -9,8 +9,6 @@ It adds applications to the demo edition, so run it on a fresh stack:
 
 import argparse
 import asyncio
-import csv
-import io
 import statistics
 import time
 import uuid
@@ -21,9 +19,8 @@ from typing import Any
 import httpx
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from bench.intake_api import application_body, csv_row
+from bench.intake_api import application_body, csv_chunk
 from infra.stack_env import read_env_file
-from services.intake.domain.csv_rows import COLUMNS
 from shared import topics
 from shared.events.envelope import CloudEvent
 
@@ -80,13 +77,8 @@ async def _consumer_at_end(bootstrap: str) -> AIOKafkaConsumer:
     """Reads every topic the pipeline writes, from the current end: only this run counts."""
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
     await consumer.start()
-    names = {topics.APPLICATIONS, topics.TRAINING, topics.SCORES, topics.NOTIFICATIONS}
-    partitions = [
-        TopicPartition(spec.name, p)
-        for spec in topics.TOPICS
-        if spec.name in names
-        for p in range(spec.partitions)
-    ]
+    names = (topics.APPLICATIONS, topics.TRAINING, topics.SCORES, topics.NOTIFICATIONS)
+    partitions = [TopicPartition(*tp) for tp in topics.partitions_of(names)]
     consumer.assign(partitions)
     await consumer.seek_to_end(*partitions)
     for partition in partitions:
@@ -106,12 +98,9 @@ async def _import_steadily(
         started = time.monotonic()
         for n, start in enumerate(range(0, count, per_chunk)):
             await asyncio.sleep(max(0.0, started + n * 0.25 - time.monotonic()))
-            out = io.StringIO()
-            writer = csv.writer(out, lineterminator="\n")
-            writer.writerow(COLUMNS)
             stop = min(count, start + per_chunk)
-            writer.writerows(csv_row(application_body(run, i)) for i in range(start, stop))
-            answer = await client.post(path, content=out.getvalue().encode())
+            chunk = csv_chunk([application_body(run, i) for i in range(start, stop)])
+            answer = await client.post(path, content=chunk)
             if answer.status_code != 200 or answer.json()["rejected"]:
                 raise RuntimeError(f"intake answered {answer.status_code}: {answer.text[:300]}")
             seen.applications.update(a["application_id"] for a in answer.json()["applications"])

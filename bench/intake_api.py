@@ -114,7 +114,7 @@ async def _submit_all(
     return time.perf_counter() - started, latencies
 
 
-def csv_row(application: dict[str, Any]) -> list[object]:
+def _csv_row(application: dict[str, Any]) -> list[object]:
     business, consent = application["business"], application["consent"]
     return [
         *(application[c] for c in ("athlete_id", "full_name", "email", "language", "country")),
@@ -127,18 +127,24 @@ def csv_row(application: dict[str, Any]) -> list[object]:
     ]
 
 
+def csv_chunk(applications: list[dict[str, Any]]) -> bytes:
+    """The applications as one CSV chunk of `accelerator import`: a header row, then a row each."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    writer.writerows(_csv_row(a) for a in applications)
+    return out.getvalue().encode()
+
+
 async def _import_all(
     url: str, edition_id: str, admin_token: str, count: int, rows_per_chunk: int
 ) -> float:
     run = uuid.uuid4().hex[:8].upper()
     applications = [application_body(run, n) for n in range(count)]
-    chunks = []
-    for start in range(0, count, rows_per_chunk):
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(COLUMNS)
-        writer.writerows(csv_row(a) for a in applications[start : start + rows_per_chunk])
-        chunks.append(out.getvalue().encode())
+    chunks = [
+        csv_chunk(applications[start : start + rows_per_chunk])
+        for start in range(0, count, rows_per_chunk)
+    ]
     path = f"/v1/editions/{edition_id}/applications:import"
     headers = {"Authorization": f"Bearer {admin_token}", "Content-Type": "text/csv"}
     async with httpx.AsyncClient(base_url=url, headers=headers, timeout=120) as client:

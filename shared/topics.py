@@ -1,5 +1,6 @@
 """The public topics of DESIGN §2, with the settings each is created with."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -50,3 +51,11 @@ TOPICS: Final = (
 # The event topics with no personal data (DESIGN §2): what dashboards and other teams may read.
 # accelerator.contacts is never among them.
 EVENT_TOPICS: Final = (APPLICATIONS, TRAINING, SCORES, EDITIONS, GRANTS, NOTIFICATIONS)
+
+
+def partitions_of(names: Iterable[str]) -> list[tuple[str, int]]:
+    """(topic, partition) for every partition of these topics, as they are created."""
+    wanted = set(names)
+    return [
+        (spec.name, p) for spec in TOPICS if spec.name in wanted for p in range(spec.partitions)
+    ]

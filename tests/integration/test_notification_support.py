@@ -199,12 +199,7 @@ async def group_caught_up(bootstrap: str) -> bool:
     """The notification group has committed every partition of its topics to the end."""
     # From the topic specs: the consumer's partitions_for_topic knows only topics it has
     # been assigned, so it would leave the check nothing to check.
-    partitions = [
-        TopicPartition(spec.name, p)
-        for spec in topics.TOPICS
-        if spec.name in CONSUMED
-        for p in range(spec.partitions)
-    ]
+    partitions = [TopicPartition(*tp) for tp in topics.partitions_of(CONSUMED)]
     consumer = AIOKafkaConsumer(
         bootstrap_servers=bootstrap, group_id="notification", enable_auto_commit=False
     )
