@@ -17,7 +17,7 @@ PERSONAL_KEYS: Final = frozenset(
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 # An offer link's token is the credential that accepts the package: never in a log line,
 # whichever service or library (uvicorn's access log, say) writes the URL.
-_OFFER_TOKEN = re.compile(r"(/v1/offers/)[^/?#\s\"]+")
+_OFFER_TOKEN = re.compile(r"(/offers/)[^/?#\s\"]+")
 
 
 def _scrub(value: Any) -> Any:

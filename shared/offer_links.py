@@ -6,8 +6,12 @@
                           msg = b"accelerator.offer-link:" || payload)
     token   = base64url(payload || mac), without padding: 76 characters
 
-The same token serves both links, `{GRANT_URL}/v1/offers/{token}/accept` and `/decline`.
-Grant verifies tokens; notification signs the same ones for the offer e-mail from the
+The offer e-mail links to pages, never to an action: `{GRANT_URL}/offers/{token}?lang=fr`
+(the offer, with Accept and Decline buttons) and `{GRANT_URL}/offers/{token}/decline?lang=fr`
+(asks to confirm). Opening either changes nothing, because mail scanners and link previews
+open every link of an e-mail before the athlete does; only the POST of a page's form answers.
+Programs answer through `POST {GRANT_URL}/v1/offers/{token}/accept|decline`. Grant verifies
+tokens; notification signs the same ones for the offer e-mail from the
 `grant.offered` event (offer_id, expires_at) and the shared key. The token itself is never
 published. Grant checks the signature in constant time and then the
 offer's state, which makes a link single-use and dead after the deadline.
@@ -22,6 +26,7 @@ import struct
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
+from urllib.parse import urlencode
 from uuid import UUID
 
 OfferAction = Literal["accept", "decline"]
@@ -76,11 +81,9 @@ def verify(token: str, *, key: str) -> OfferClaim:
     return OfferClaim(UUID(bytes=offer_id), datetime.fromtimestamp(deadline, UTC))
 
 
-def offer_links(grant_url: str, token: str) -> dict[str, str]:
-    """The accept and decline URLs an offer e-mail carries."""
-    return {action: offer_link(grant_url, token, action) for action in ACTIONS}
-
-
-def offer_link(grant_url: str, token: str, action: OfferAction) -> str:
-    """The link the athlete follows to accept or decline, on the grant service."""
-    return f"{grant_url.rstrip('/')}/v1/offers/{token}/{action}"
+def offer_links(grant_url: str, token: str, language: str) -> dict[OfferAction, str]:
+    """The links an offer e-mail carries: the offer page, and the page confirming a decline.
+    The language is not secret; it only says which language the page opens in."""
+    page = f"{grant_url.rstrip('/')}/offers/{token}"
+    query = f"?{urlencode({'lang': language})}"
+    return {"accept": page + query, "decline": f"{page}/decline{query}"}

@@ -7,13 +7,14 @@ from fastapi import FastAPI
 from pydantic import Field, SecretStr
 
 from services.grant import handlers
-from services.grant.entrypoints import admin_routes, consumer, offer_routes
+from services.grant.entrypoints import admin_routes, consumer, offer_pages, offer_routes
 from services.grant.entrypoints.expiry import ExpiryLoop
 from shared import topics
 from shared.clock import Clock, ShiftedClock, SystemClock
 from shared.correlation import current_correlation_id
 from shared.editions import DEFAULT_EDITIONS_DIR, load_editions
 from shared.logs import get_logger
+from shared.pages import stylesheet_router
 from shared.runtime import ServiceRuntime
 from shared.settings import ServiceSettings
 
@@ -84,6 +85,12 @@ def build_app(settings: GrantSettings) -> FastAPI:
                 admin_token=settings.admin_token.get_secret_value(),
             ),
             offer_routes.router(runtime=runtime, clock=clock, signing_key=signing_key),
+            offer_pages.router(
+                offer_pages.OfferPages(
+                    runtime=runtime, clock=clock, signing_key=signing_key, editions=editions
+                )
+            ),
+            stylesheet_router(),
         ]
     )
     return app

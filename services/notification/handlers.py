@@ -15,12 +15,12 @@ from services.notification.adapters.contacts_repository import (
 )
 from services.notification.adapters.notification_rows import NewNotification, Settled
 from services.notification.domain.catalog import Notice
-from services.notification.domain.languages import choose_language
 from services.notification.domain.outgoing import notification_id
 from services.notification.outcomes import Outcome, failed_event
 from shared.clock import Clock
 from shared.db import Connection
 from shared.events.envelope import CloudEvent
+from shared.languages import choose_language
 from shared.outbox import add_to_outbox
 
 CONTACT_ERASED = "contact erased before the e-mail could be sent"

@@ -3,10 +3,10 @@
 from dataclasses import dataclass
 from uuid import UUID
 
-from services.notification.domain.languages import Language
 from shared.events.codec import make_event
 from shared.events.contracts import NotificationFailed, NotificationSent
 from shared.events.envelope import CloudEvent
+from shared.languages import Language
 
 SERVICE = "notification"
 

@@ -26,12 +26,12 @@ from services.notification.adapters.notification_rows import Claimed
 from services.notification.adapters.smtp_mailer import DeliveryFailed
 from services.notification.domain.composition import OfferLinksUnavailable
 from services.notification.domain.delivery import Permanent, Sent, Transient
-from services.notification.domain.languages import choose_language
 from services.notification.domain.outgoing import OutgoingEmail
 from services.notification.settlement import Settlement
 from services.notification.writing import LetterWriter
 from shared.clock import Clock
 from shared.failpoints import crash_point
+from shared.languages import choose_language
 from shared.logs import get_logger
 
 log = get_logger(__name__)

@@ -13,12 +13,12 @@ from services.notification.adapters import notifications_repository as repositor
 from services.notification.adapters.dead_letters import NotificationDeadLetters
 from services.notification.adapters.notification_rows import Claimed
 from services.notification.domain.delivery import GiveUp, Outcome, RetryAt, RetryPolicy, Sent
-from services.notification.domain.languages import Language
 from services.notification.handlers import outcome_of
 from services.notification.outcomes import Outcome as Announced
 from services.notification.outcomes import failed_event, sent_event
 from shared.clock import Clock
 from shared.db import Connection
+from shared.languages import Language
 from shared.logs import correlation, get_logger
 from shared.outbox import add_to_outbox
 

@@ -6,8 +6,8 @@ from email.utils import parseaddr
 from services.notification.adapters.notification_rows import Claimed
 from services.notification.adapters.renderer import TemplateRenderer
 from services.notification.domain.composition import OfferLinks, compose
-from services.notification.domain.languages import Language
 from services.notification.domain.outgoing import OutgoingEmail, message_id
+from shared.languages import Language
 
 
 class LetterWriter:
@@ -44,4 +44,5 @@ class LetterWriter:
             recipient_name=row.full_name,
             recipient_address=row.email,
             text=rendered.text,
+            html=rendered.html,
         )

@@ -7,11 +7,11 @@ from uuid import UUID
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from shared import topics
+from shared.languages import Language
 
 AthleteStatus = Literal[
     "current_olympian", "former_olympian", "current_paralympian", "former_paralympian"
 ]
-Language = Literal["en", "fr", "de"]
 
 
 class EventPayload(BaseModel):

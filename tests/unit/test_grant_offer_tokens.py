@@ -37,9 +37,9 @@ def test_the_algorithm_is_stable_so_notification_derives_the_same_links() -> Non
     assert raw[0] == 1
     assert raw[1:17] == UUID(int=1).bytes
     assert int.from_bytes(raw[17:25], "big") == int(DEADLINE.timestamp())
-    assert offer_links("http://grant:8000/", token) == {
-        "accept": f"http://grant:8000/v1/offers/{token}/accept",
-        "decline": f"http://grant:8000/v1/offers/{token}/decline",
+    assert offer_links("http://grant:8000/", token, "fr") == {
+        "accept": f"http://grant:8000/offers/{token}?lang=fr",
+        "decline": f"http://grant:8000/offers/{token}/decline?lang=fr",
     }
 
 

@@ -14,7 +14,7 @@ from services.notification.domain.composition import (
     OfferLinksUnavailable,
     compose,
 )
-from services.notification.domain.languages import SUPPORTED, Language, choose_language
+from shared.languages import SUPPORTED, Language, choose_language
 from shared.offer_links import sign
 
 pytestmark = pytest.mark.unit
@@ -91,14 +91,14 @@ def test_subjects_and_bodies_differ_per_language(template: str) -> None:
             "fr",
             "Bonjour Marie Dupont,",
             "10\u202f000\u00a0$US",
-            "1er octobre 2026 à 12:00 UTC",
+            "1 octobre 2026, 12:00 UTC",
             "Formation à l'approvisionnement",
         ),
         (
             "de",
             "Guten Tag Marie Dupont,",
-            "10.000\u00a0US$",
-            "1. Oktober 2026, 12:00 Uhr UTC",
+            "10.000\u00a0$",
+            "1. Oktober 2026, 12:00 UTC",
             "Beschaffungs-Training",
         ),
     ],
@@ -115,8 +115,9 @@ def test_offer_email_shows_value_components_deadline_and_both_links(
     assert component in mail.text
     assert "12" in mail.text
     lines = mail.text.splitlines()
-    assert f"https://grant.example.org/v1/offers/{token}/accept" in lines
-    assert f"https://grant.example.org/v1/offers/{token}/decline" in lines
+    # Pages, in the athlete's language: opening a link must never answer the offer.
+    assert f"https://grant.example.org/offers/{token}?lang={language}" in lines
+    assert f"https://grant.example.org/offers/{token}/decline?lang={language}" in lines
 
 
 def test_offer_email_cannot_be_written_without_a_signing_key() -> None:

@@ -21,19 +21,41 @@ from shared.offer_links import OfferClaim
 from shared.outbox import add_to_outbox
 
 
+async def read_offer(conn: Connection, *, claim: OfferClaim) -> Offer:
+    """The offer a genuine link names, as it stands now; UnknownOffer when none matches."""
+    offer = await offers_repository.get(conn, offer_id=claim.offer_id)
+    if offer is None or offer.expires_at != claim.expires_at:
+        raise UnknownOffer(claim.offer_id)
+    return offer
+
+
+@dataclass(frozen=True)
+class OfferTerms:
+    """An offer as its athlete reads it: the offer, and what the package is made of."""
+
+    offer: Offer
+    components: tuple[str, ...]
+
+
+async def read_offer_terms(conn: Connection, *, claim: OfferClaim) -> OfferTerms:
+    """The offer with the package components fixed when its edition closed."""
+    async with conn.transaction(isolation="repeatable_read", readonly=True):
+        offer = await read_offer(conn, claim=claim)
+        edition = await editions_repository.get(conn, edition_id=offer.edition_id)
+    components = edition.terms.components if edition and edition.terms else ()
+    return OfferTerms(offer, components)
+
+
 async def answer_offer(
     conn: Connection, *, claim: OfferClaim, accept: bool, clock: Clock, correlation_id: str
 ) -> Offer:
     """Accept or decline an open offer before its deadline; anything else changes nothing."""
     async with conn.transaction():
-        offer = await offers_repository.get(conn, offer_id=claim.offer_id)
-        if offer is None or offer.expires_at != claim.expires_at:
-            raise UnknownOffer(claim.offer_id)
-        edition = await editions_repository.lock(conn, edition_id=offer.edition_id)
+        named = await read_offer(conn, claim=claim)
+        edition = await editions_repository.lock(conn, edition_id=named.edition_id)
         assert edition is not None
         # Read again under the edition's lock: another replica may just have answered it.
-        offer = await offers_repository.get(conn, offer_id=claim.offer_id)
-        assert offer is not None
+        offer = await read_offer(conn, claim=claim)
         now = clock.now()
         reason = refusal(offer, now=now)
         if reason is not None:

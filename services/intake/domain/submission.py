@@ -32,7 +32,8 @@ from pydantic import (
 
 from services.intake.domain.emails import checked_email
 from services.intake.domain.noc import market_code, noc_code
-from shared.events.contracts import AthleteStatus, BusinessStage, Language
+from shared.events.contracts import AthleteStatus, BusinessStage
+from shared.languages import Language
 
 FIRST_CAREER_END_YEAR: Final = 1950
 MAX_PITCH_CHARS: Final = 4_000

@@ -2,9 +2,11 @@
 
 import re
 import textwrap
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup, escape
 
 from services.notification.domain.composition import Letter
 
@@ -13,6 +15,8 @@ from services.notification.domain.composition import Letter
 class Rendered:
     subject: str
     text: str
+    # An HTML alternative, for e-mails whose links deserve real buttons; None: text only.
+    html: str | None = None
 
 
 class TemplateRenderer:
@@ -22,7 +26,7 @@ class TemplateRenderer:
         self._env = Environment(
             loader=PackageLoader("services.notification", "templates"),
             undefined=StrictUndefined,
-            autoescape=False,  # noqa: S701 - plain-text e-mail, never HTML
+            autoescape=False,  # noqa: S701 - plain text; the HTML part escapes on its own
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
@@ -38,10 +42,13 @@ class TemplateRenderer:
     def render(self, letter: Letter) -> Rendered:
         template = self._env.get_template(f"{letter.language}/{letter.template}.txt.j2")
         context = template.new_context(dict(letter.context))
-        subject = "".join(template.blocks["subject"](context))
+        subject = re.sub(r"[ \t\r\n]+", " ", "".join(template.blocks["subject"](context)))
+        body = template.render(letter.context)
+        links = [v for k, v in letter.context.items() if k.endswith("_url") and isinstance(v, str)]
         return Rendered(
-            subject=re.sub(r"[ \t\r\n]+", " ", subject).strip(),  # keeps no-break spaces
-            text=wrapped(template.render(letter.context)).strip() + "\n",
+            subject=subject.strip(),  # keeps no-break spaces
+            text=wrapped(body).strip() + "\n",
+            html=as_html(body, links=links, language=letter.language) if links else None,
         )
 
 
@@ -62,3 +69,57 @@ def wrapped(text: str, width: int = 76) -> str:
             else line
         )
     return "\n".join(lines)
+
+
+_BUTTON = (
+    "display:inline-block;margin:4px 8px 4px 0;padding:12px 20px;border-radius:6px;"
+    "font-weight:bold;text-decoration:none;"
+)
+_BUTTON_STYLES = (
+    _BUTTON + "background:#0b5cad;color:#ffffff;",
+    _BUTTON + "background:#ffffff;color:#0b5cad;border:2px solid #0b5cad;",
+)
+
+
+def as_html(body: str, *, links: Iterable[str], language: str) -> str:
+    """The same words as the text part, as HTML: paragraphs, lists, and each "label: link"
+    line as a button, so the two parts cannot say different things."""
+    buttons = {url: _BUTTON_STYLES[min(i, 1)] for i, url in enumerate(links)}
+    blocks: list[str] = []
+    paragraph: list[str] = []
+    items: list[str] = []
+    row: list[str] = []
+
+    def close(*open_blocks: list[str]) -> None:
+        for block in open_blocks:
+            if block is items and items:
+                blocks.append("<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>")
+            elif block is paragraph and paragraph:
+                blocks.append("<p>" + "<br>".join(paragraph) + "</p>")
+            elif block is row and row:
+                blocks.append("<p>" + "".join(row) + "</p>")
+            block.clear()
+
+    for line in body.strip().split("\n"):
+        label, _, url = line.rpartition(" ")
+        if url in buttons:
+            # "Accept the package:  https://…" becomes a button labelled "Accept the package".
+            close(paragraph, items)
+            text = escape(label.strip().rstrip(":").strip())
+            row.append(f'<a href="{escape(url)}" style="{buttons[url]}">{text}</a>')
+        elif line.startswith("  - "):
+            close(paragraph, row)
+            items.append(str(escape(line[4:])))
+        elif line.strip():
+            close(items, row)
+            paragraph.append(str(escape(line)))
+        else:
+            close(paragraph, items, row)
+    close(paragraph, items, row)
+    content = Markup("\n".join(blocks))  # noqa: S704 - every piece was escaped above
+    return (
+        f'<!DOCTYPE html>\n<html lang="{escape(language)}"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1"></head>'
+        '<body style="font-family:system-ui,sans-serif;font-size:16px;line-height:1.5;'
+        f'color:#1a1a1a;max-width:36em;margin:0 auto;padding:16px">\n{content}\n</body></html>\n'
+    )

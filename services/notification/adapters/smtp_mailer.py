@@ -33,6 +33,9 @@ def as_message(email: OutgoingEmail) -> EmailMessage:
     message["Subject"] = email.subject
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no out-of-office replies
     message.set_content(email.text)
+    if email.html is not None:
+        # multipart/alternative: clients that show HTML get buttons, the others the text.
+        message.add_alternative(email.html, subtype="html")
     message["Content-Language"] = email.language  # after set_content, which resets Content-*
     return message
 

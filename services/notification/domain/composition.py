@@ -6,10 +6,10 @@ from datetime import datetime
 from typing import Any, Final
 from uuid import UUID
 
-from services.notification.domain.formatting import format_deadline, format_money
-from services.notification.domain.languages import Language
-from services.notification.domain.phrases import component_text, module_text, reason_text
+from shared.formatting import format_deadline, format_money
+from shared.languages import Language
 from shared.offer_links import offer_links, sign
+from shared.phrases import component_text, module_text, reason_text
 
 DEFAULT_PROGRAMME: Final = "Athlete365 Business Accelerator"
 
@@ -25,11 +25,12 @@ class OfferLinks:
     base_url: str
     key: str
 
-    def links(self, offer_id: UUID, expires_at: datetime) -> dict[str, str]:
+    def links(self, offer_id: UUID, expires_at: datetime, language: Language) -> dict[str, str]:
         if not (self.base_url and self.key):
             raise OfferLinksUnavailable("GRANT_URL or OFFER_SIGNING_KEY is not set")
         token = sign(offer_id, expires_at, key=self.key)
-        return {f"{action}_url": url for action, url in offer_links(self.base_url, token).items()}
+        links = offer_links(self.base_url, token, language)
+        return {f"{action}_url": url for action, url in links.items()}
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ def _offered(facts: Mapping[str, Any], language: Language, links: OfferLinks) ->
         "components": [component_text(code, language) for code in facts["components"]],
         "rank": facts["rank"],
         "deadline": format_deadline(expires_at, language),
-        **links.links(UUID(facts["offer_id"]), expires_at),
+        **links.links(UUID(facts["offer_id"]), expires_at, language),
     }
 
 

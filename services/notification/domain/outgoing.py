@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from typing import Final
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from services.notification.domain.languages import Language
+from shared.languages import Language
 
 _NOTIFICATION_IDS: Final = uuid5(NAMESPACE_URL, "urn:accelerator:notification")
 _ADDRESS: Final = re.compile(r"<?[^\s<>@]+@[^\s<>@]+>?")
@@ -35,3 +35,5 @@ class OutgoingEmail:
     recipient_name: str = field(repr=False)
     recipient_address: str = field(repr=False)
     text: str = field(repr=False)
+    # The same words as HTML, with buttons for the links; None: a plain-text e-mail.
+    html: str | None = field(default=None, repr=False)

@@ -14,12 +14,12 @@ from services.notification.adapters.contacts_repository import (
     Erasure,
 )
 from services.notification.domain.catalog import ATHLETE_FACING, notice_for
-from services.notification.domain.languages import choose_language
 from shared.clock import Clock
 from shared.consumer import Delivery, Handler, Tombstone, TombstoneHandler, bound_to
 from shared.db import Connection
 from shared.events.codec import read_payload
 from shared.events.contracts import ApplicationReceived, ContactUpdated
+from shared.languages import choose_language
 
 
 def inbound(deliveries: Sequence[Delivery]) -> handlers.Inbound:

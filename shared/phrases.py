@@ -1,4 +1,5 @@
-"""Readable words for the codes events carry: screening reasons, package components, modules.
+"""Readable words for the codes events carry: screening reasons, package components, modules;
+the same in e-mails and on pages.
 
 An unknown code still reads as a sentence (with the code, so support can look it up) rather
 than breaking the e-mail: producers may add codes before this list learns them.
@@ -6,7 +7,7 @@ than breaking the e-mail: producers may add codes before this list learns them.
 
 from typing import Final
 
-from services.notification.domain.languages import Language
+from shared.languages import Language
 
 _REASONS: Final[dict[str, dict[Language, str]]] = {
     "career_ended_too_long_ago": {
