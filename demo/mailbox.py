@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from email.message import Message
 from pathlib import Path
 
-_OFFER_LINK = re.compile(r"(https?://\S+/v1/offers/([A-Za-z0-9_-]+)/accept)")
+# The offer page and the page that confirms a decline, as the offer e-mail links them.
+_OFFER_PAGE = re.compile(r"(https?://\S+/offers/([A-Za-z0-9_-]+)(?:\?\S*)?)")
+_DECLINE_PAGE = re.compile(r"(https?://\S+/offers/[A-Za-z0-9_-]+/decline(?:\?\S*)?)")
 
 
 @dataclass(frozen=True)
@@ -17,7 +19,8 @@ class OfferMail:
     decline_url: str
 
 
-def _text(message: Message) -> str:
+def text_of(message: Message) -> str:
+    """The plain-text parts of a message, decoded."""
     parts = message.walk() if message.is_multipart() else [message]
     texts = []
     for part in parts:
@@ -29,16 +32,16 @@ def _text(message: Message) -> str:
 
 
 def offer_mails(mail_dir: Path) -> dict[str, OfferMail]:
-    """Every offer e-mail so far, by its accept link (one per offer)."""
+    """Every offer e-mail so far, by the link to its offer page (one per offer)."""
     found: dict[str, OfferMail] = {}
     for message in mailbox.Maildir(mail_dir, create=False):
-        match = _OFFER_LINK.search(_text(message))
-        if match:
-            accept = match.group(1)
-            found[accept] = OfferMail(
+        text = text_of(message)
+        page, decline = _OFFER_PAGE.search(text), _DECLINE_PAGE.search(text)
+        if page and decline:
+            found[page.group(1)] = OfferMail(
                 recipient=str(message["To"]),
-                token=match.group(2),
-                accept_url=accept,
-                decline_url=accept.removesuffix("/accept") + "/decline",
+                token=page.group(2),
+                accept_url=page.group(1),
+                decline_url=decline.group(1),
             )
     return found

@@ -4,7 +4,9 @@ import asyncio
 import random
 from collections import Counter
 from collections.abc import Iterable
+from html.parser import HTMLParser
 from typing import Any
+from urllib.parse import urljoin
 
 import httpx
 from rich.progress import Progress
@@ -92,8 +94,35 @@ async def train(
 
 
 async def answer(http: httpx.AsyncClient, links: list[str]) -> Counter[int]:
-    """Athletes click the links in their offer e-mails."""
+    """Athletes follow the links in their offer e-mails and press the page's button: the link
+    opens a page (GET changes nothing), and its form's POST answers."""
     statuses: Counter[int] = Counter()
     for link in links:
-        statuses[(await request(http, "POST", link)).status_code] += 1
+        page = await request(http, "GET", link)
+        page.raise_for_status()
+        action = posting_form_action(page.text)
+        if action is None:
+            # The page says the offer was answered already (a retried click) or expired.
+            statuses[409 if page.status_code == 200 else page.status_code] += 1
+            continue
+        answered = await request(http, "POST", urljoin(str(page.url), action))
+        statuses[answered.status_code] += 1
     return statuses
+
+
+class _PostingForms(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.actions: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        fields = dict(attrs)
+        if tag == "form" and (fields.get("method") or "").lower() == "post":
+            self.actions.append(fields.get("action") or "")
+
+
+def posting_form_action(html: str) -> str | None:
+    """Where the page's first POST form submits (the button a person would press), if any."""
+    forms = _PostingForms()
+    forms.feed(html)
+    return forms.actions[0] if forms.actions else None
