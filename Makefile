@@ -48,9 +48,15 @@ $(COMPOSE_LINT)/node_modules/.installed: $(COMPOSE_LINT)/package-lock.json
 	npm ci --prefix $(COMPOSE_LINT) --no-audit --no-fund
 	touch $@
 
+# What the browser tests inject into pages (axe-core), pinned.
+BROWSER_CHECKS := tests/browser
+$(BROWSER_CHECKS)/node_modules/.installed: $(BROWSER_CHECKS)/package-lock.json
+	npm ci --prefix $(BROWSER_CHECKS) --no-audit --no-fund
+	touch $@
+
 # Every tier; the tests start (and stop) their own Postgres, Kafka and SMTP sink unless
 # explicit URLs are given (see README). Chromium is for the dashboard's page test.
-test: lint $(COMPOSE_LINT)/node_modules/.installed
+test: lint $(COMPOSE_LINT)/node_modules/.installed $(BROWSER_CHECKS)/node_modules/.installed
 	$(PY) -m infra prereqs --browser
 	$(PY) -m pytest
 

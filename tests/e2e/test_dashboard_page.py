@@ -7,41 +7,19 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from playwright.async_api import BrowserContext, Page, async_playwright, expect
+from playwright.async_api import Browser, Page, expect
 
-from infra.prereqs import BROWSER_REQUIREMENTS, CHROMIUM, ensure_prerequisites
+from tests.support.browser import chromium
 from tests.support.dashboard import EditionEvents, publish, running_dashboard, small_edition
 from tests.support.processes import ServiceProcess
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
 
 @pytest.fixture
-async def browser(tmp_path: Path) -> AsyncIterator[BrowserContext]:
-    # Installs Chromium as root on Debian; anywhere else a missing browser fails the test.
-    ensure_prerequisites(requirements=BROWSER_REQUIREMENTS)
-    async with async_playwright() as playwright:
-        context = await playwright.chromium.launch_persistent_context(
-            tmp_path / "chromium-profile",  # fresh for every test
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=CHROMIUM_ARGS,
-        )
-        try:
-            yield context
-        finally:
-            await context.close()
+async def browser() -> AsyncIterator[Browser]:
+    async with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture
@@ -56,7 +34,7 @@ async def _funnel(page: Page) -> list[str]:
 
 
 async def test_the_page_shows_the_edition_and_updates_live(
-    stack_env: dict[str, str], dashboard: ServiceProcess, browser: BrowserContext
+    stack_env: dict[str, str], dashboard: ServiceProcess, browser: Browser
 ) -> None:
     bootstrap = stack_env["KAFKA_BOOTSTRAP_SERVERS"]
     edition = EditionEvents()
