@@ -3,7 +3,7 @@
 PY := .venv/bin/python
 RUN_DIR ?= .run
 
-.PHONY: .venv up infra down purge status lint test bench demo docs
+.PHONY: .venv up infra down purge status lint test bench demo docs messages
 
 # Reinstall only when the dependencies changed, not on every target.
 .venv/.installed: pyproject.toml
@@ -67,3 +67,11 @@ bench: .venv/.installed
 # Regenerates docs/asyncapi.yaml and docs/openapi/*.json from the code; CI fails on drift.
 docs: .venv/.installed
 	$(PY) -m infra.contract_docs write
+
+# The pages' texts: extracts new ones into the catalog template and adds them, untranslated, to
+# every language's catalog (shared/pages/locales/<language>/LC_MESSAGES/pages.po).
+messages: .venv/.installed
+	.venv/bin/pybabel extract -F babel.cfg -o shared/pages/locales/pages.pot --no-location \
+		--omit-header --sort-output .
+	.venv/bin/pybabel update -i shared/pages/locales/pages.pot -d shared/pages/locales -D pages \
+		--no-location --omit-header --ignore-obsolete

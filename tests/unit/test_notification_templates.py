@@ -1,5 +1,7 @@
 """Every athlete-facing e-mail exists in English, French and German and reads right."""
 
+import html
+import re
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -167,3 +169,23 @@ def test_an_unknown_language_is_written_to_in_english() -> None:
 def test_an_unknown_edition_still_names_the_programme() -> None:
     letter = compose("accepted", {}, name="A", language="en", programme=None, offer_links=LINKS)
     assert DEFAULT_PROGRAMME in RENDERER.render(letter).text
+
+
+@pytest.mark.parametrize("language", SUPPORTED)
+def test_the_offer_emails_html_part_says_the_same_words_with_buttons(language: Language) -> None:
+    mail = render("offered", language, name="Léa <Martin> & co")
+    assert mail.html is not None
+    page = html.unescape(re.sub(r"<[^>]+>", " ", mail.html))
+    links = re.findall(r"https://\S+", mail.text)
+    # Word for word, in order; a button's label drops the colon that led to its link.
+    # List items lose their "-" bullet to <li>.
+    text_words = [w.rstrip(":") for w in mail.text.split() if w not in links and w != "-"]
+    html_words = [w.rstrip(":") for w in page.split()]
+    assert [w for w in html_words if w] == [w for w in text_words if w]
+    assert "&lt;Martin&gt; &amp; co" in mail.html  # the name is text, never markup
+    assert [f'href="{link}"' in mail.html for link in links] == [True, True]
+    assert mail.html.count("<a ") == 2
+
+
+def test_an_email_without_links_stays_plain_text() -> None:
+    assert render("received", "fr").html is None
