@@ -1,11 +1,10 @@
 """Grant's view of applications, written in bulk from consumed events."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from uuid import UUID
 
 from services.grant.domain.applications import ApplicationFacts
-from services.grant.domain.selection import Candidate
+from services.grant.domain.selection import KnownApplication
 from shared.db import Connection
 
 # Each fact overwrites only when the batch brought it; a withdrawal is for good.
@@ -43,30 +42,28 @@ async def record(conn: Connection, *, facts: Sequence[ApplicationFacts]) -> None
     )
 
 
-@dataclass(frozen=True)
-class Pool:
-    """The edition's selectable applications: scored ones rank, unscored ones cannot."""
-
-    scored: list[Candidate]
-    unscored: list[Candidate]
-
-
-async def selection_pool(conn: Connection, *, edition_id: str) -> Pool:
+async def of_edition(conn: Connection, *, edition_id: str) -> list[KnownApplication]:
+    """Every application of the edition grant has heard of, received or not yet screened."""
     rows = await conn.fetch(
         """
-        SELECT application_id, country, submitted_at, score_total
+        SELECT application_id, country, submitted_at, eligible, withdrawn, score_total
           FROM applications
-         WHERE edition_id = $1 AND eligible AND NOT withdrawn
+         WHERE edition_id = $1 AND country IS NOT NULL AND submitted_at IS NOT NULL
          ORDER BY application_id
         """,
         edition_id,
     )
-    pool = Pool(scored=[], unscored=[])
-    for r in rows:
-        total = r["score_total"]
-        candidate = Candidate(r["application_id"], r["country"], total or 0.0, r["submitted_at"])
-        (pool.unscored if total is None else pool.scored).append(candidate)
-    return pool
+    return [
+        KnownApplication(
+            application_id=r["application_id"],
+            country=r["country"],
+            submitted_at=r["submitted_at"],
+            eligible=r["eligible"],
+            withdrawn=r["withdrawn"],
+            score_total=r["score_total"],
+        )
+        for r in rows
+    ]
 
 
 async def counts(conn: Connection, *, edition_id: str) -> dict[str, int]:

@@ -76,19 +76,6 @@ async def move(
     )
 
 
-async def settle(conn: Connection, *, edition_id: str) -> list[UUID]:
-    """Everyone still waiting or unranked becomes not_selected; returns who did."""
-    rows = await conn.fetch(
-        """
-        UPDATE candidates SET state = 'not_selected'
-         WHERE edition_id = $1 AND state IN ('waitlisted', 'unranked')
-        RETURNING application_id
-        """,
-        edition_id,
-    )
-    return sorted(r["application_id"] for r in rows)
-
-
 async def of_applications(conn: Connection, *, application_ids: Sequence[UUID]) -> list[Standing]:
     rows = await conn.fetch(
         "SELECT * FROM candidates WHERE application_id = ANY($1::uuid[]) ORDER BY application_id",

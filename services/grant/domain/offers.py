@@ -33,7 +33,7 @@ class EditionTerms:
 
     @property
     def constraints(self) -> Constraints:
-        return Constraints(self.capacity, self.package_value_cents, self.max_per_country)
+        return Constraints(self.capacity, self.max_per_country)
 
     @property
     def country_cap(self) -> int:

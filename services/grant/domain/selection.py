@@ -1,9 +1,12 @@
-"""Who is offered a package: the ranking of an edition and the filling of free seats.
+"""Who is offered a package: who may be ranked, the ranking, and the filling of free seats.
 
-Pure rules, no I/O. The ranking orders eligible, scored applications by total score
-(highest first), then earlier submission, then application id. Seats go down that ranking
-to each candidate the constraints admit; the same rule fills seats freed later, so a
-promotion always goes to the best remaining candidate that fits.
+Pure rules, no I/O. Eligible applications that were not withdrawn are candidates; those with
+a score are ranked by total (highest first), then earlier submission, then application id.
+Seats go down that ranking to each candidate the constraints admit; the same rule fills
+seats freed later, so a promotion always goes to the best remaining candidate that fits.
+
+Every package of an edition has the same value, so the budget (capacity x value) binds
+exactly when the capacity does: there is no separate budget rule to apply.
 """
 
 from collections import Counter
@@ -21,6 +24,37 @@ class Candidate:
     country: str
     total: float
     submitted_at: datetime
+
+
+@dataclass(frozen=True)
+class KnownApplication:
+    """What grant knows of an application of the edition when it closes."""
+
+    application_id: UUID
+    country: str
+    submitted_at: datetime
+    eligible: bool | None  # None: not screened yet
+    withdrawn: bool
+    score_total: float | None  # None: not scored yet
+
+
+@dataclass(frozen=True)
+class Pool:
+    """The candidates of a closing edition: the scored are ranked, the others never are."""
+
+    scored: list[Candidate]
+    unscored: list[Candidate]
+
+
+def selection_pool(applications: Iterable[KnownApplication]) -> Pool:
+    """Only an application screened eligible and not withdrawn competes for a package."""
+    pool = Pool(scored=[], unscored=[])
+    for a in applications:
+        if not a.eligible or a.withdrawn:
+            continue
+        candidate = Candidate(a.application_id, a.country, a.score_total or 0.0, a.submitted_at)
+        (pool.unscored if a.score_total is None else pool.scored).append(candidate)
+    return pool
 
 
 @dataclass(frozen=True)
@@ -44,18 +78,10 @@ class Constraints:
     """What the live (open or accepted) offers of one edition may never exceed."""
 
     capacity: int
-    package_value_cents: int
     max_per_country: int | None = None
 
-    @property
-    def budget_cents(self) -> int:
-        return self.capacity * self.package_value_cents
-
     def free_seats(self, live_offers: int) -> int:
-        affordable = (self.budget_cents - live_offers * self.package_value_cents) // (
-            self.package_value_cents
-        )
-        return max(0, min(self.capacity - live_offers, affordable))
+        return max(0, self.capacity - live_offers)
 
     def admits(self, country: str, live_per_country: Counter[str]) -> bool:
         return self.max_per_country is None or live_per_country[country] < self.max_per_country
@@ -94,17 +120,3 @@ def select_offers(
             chosen.append(entry)
             per_country[entry.country] += 1
     return chosen
-
-
-def next_promotion(
-    waitlist: Iterable[Ranked],
-    constraints: Constraints,
-    *,
-    live_countries: Sequence[str] = (),
-    already_offered: Collection[UUID] = frozenset(),
-) -> Ranked | None:
-    """The best remaining candidate for one freed seat, or None if nobody fits."""
-    chosen = select_offers(
-        waitlist, constraints, live_countries=live_countries, already_offered=already_offered
-    )
-    return chosen[0] if chosen else None

@@ -1,8 +1,10 @@
 """Passing free seats down the waitlist, and knowing when nothing more can change."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Final
+from uuid import UUID
 
 from services.grant.domain.offers import EditionTerms, Offer, make_offers
 from services.grant.domain.selection import Ranked, select_offers
@@ -36,3 +38,13 @@ def fill(
     )
     new = make_offers(chosen, edition_id=edition_id, terms=terms, live=live, now=now)
     return Fill(new, settled=not new and not any(o.open for o in live))
+
+
+# Candidates whose outcome is still open: waiting for a seat, or never ranked (no score when
+# the edition closed). Offered and withdrawn candidates have theirs already.
+UNDECIDED: Final = frozenset({"waitlisted", "unranked"})
+
+
+def not_selected(states: Mapping[UUID, str]) -> list[UUID]:
+    """Once the edition is settled, everyone still undecided is not selected, told once."""
+    return sorted(application_id for application_id, state in states.items() if state in UNDECIDED)

@@ -9,7 +9,7 @@ from services.grant.adapters import (
     editions_repository,
     offers_repository,
 )
-from services.grant.domain.selection import rank
+from services.grant.domain.selection import rank, selection_pool
 from services.grant.handlers import events
 from services.grant.handlers.errors import EditionNotOpened
 from services.grant.handlers.waitlist import fill_and_settle
@@ -44,7 +44,9 @@ async def close_edition(
         if not record.closed:
             now = clock.now()
             record = await editions_repository.close(conn, edition=edition, closed_at=now)
-            pool = await applications_repository.selection_pool(conn, edition_id=edition.id)
+            pool = selection_pool(
+                await applications_repository.of_edition(conn, edition_id=edition.id)
+            )
             await candidates_repository.add_ranking(
                 conn, edition_id=edition.id, ranked=rank(pool.scored), unranked=pool.unscored
             )

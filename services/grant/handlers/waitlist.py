@@ -7,7 +7,7 @@ from datetime import datetime
 
 from services.grant.adapters import candidates_repository, editions_repository, offers_repository
 from services.grant.adapters.editions_repository import EditionRecord
-from services.grant.domain.waitlist import fill
+from services.grant.domain.waitlist import fill, not_selected
 from services.grant.handlers import events
 from services.grant.handlers.events import Outgoing
 from shared.db import Connection
@@ -37,7 +37,11 @@ async def fill_and_settle(
     )
     outgoing = [events.offered(o, edition.terms, correlation_id) for o in result.offers]
     if result.settled:
-        settled = await candidates_repository.settle(conn, edition_id=edition_id)
+        standings = await candidates_repository.of_edition(conn, edition_id=edition_id)
+        settled = not_selected({c.application_id: c.state for c in standings})
+        await candidates_repository.move(
+            conn, edition_id=edition_id, application_ids=settled, to="not_selected"
+        )
         await editions_repository.mark_settled(conn, edition_id=edition_id, at=now)
         outgoing += [events.not_selected(a, edition_id, correlation_id) for a in settled]
     return outgoing
