@@ -1,4 +1,5 @@
-"""Which infrastructure a test run uses (DESIGN §7), decided by a pure, unit-tested function.
+"""Which infrastructure a test run uses, decided by a pure, unit-tested function
+(docs/architecture.md#test-infrastructure-choice).
 
 Order: explicit URLs in the environment, else containers when a Docker engine answers,
 else the local processes of `infra.stack`.

@@ -2,7 +2,7 @@
 
 FastStream's own ack() commits the consumer's whole position and its nack() rewinds with no
 delay; here the offsets committed are exactly those of the handled batch, and a batch that
-hit an outage is rewound only after a backoff (DESIGN §8).
+hit an outage is rewound only after a backoff (docs/architecture.md#retries-and-dead-letters).
 """
 
 import asyncio

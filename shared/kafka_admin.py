@@ -10,7 +10,7 @@ from shared.topics import TOPICS
 
 
 async def ensure_topics(bootstrap_servers: str, *, timeout_s: float = 60.0) -> list[str]:
-    """Create every missing topic of DESIGN §2; returns the names it created."""
+    """Create every missing topic of docs/architecture.md#topics; returns the names it created."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, request_timeout_ms=10_000)
     deadline = asyncio.get_running_loop().time() + timeout_s
     while True:

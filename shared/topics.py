@@ -1,4 +1,4 @@
-"""The public topics of DESIGN §2, with the settings each is created with."""
+"""The public topics (docs/architecture.md#topics), with the settings each is created with."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -48,7 +48,8 @@ TOPICS: Final = (
     TopicSpec(DLQ, 3, _RETAINED),
 )
 
-# The event topics with no personal data (DESIGN §2): what dashboards and other teams may read.
+# The event topics with no personal data (docs/architecture.md#personal-data-on-topics): what
+# dashboards and other teams may read.
 # accelerator.contacts is never among them.
 EVENT_TOPICS: Final = (APPLICATIONS, TRAINING, SCORES, EDITIONS, GRANTS, NOTIFICATIONS)
 

@@ -1,6 +1,6 @@
-"""Test infrastructure, chosen as DESIGN §7 orders it: explicit URLs in the environment, else
-containers when a Docker engine answers, else the project's own local processes. Whatever
-cannot start fails the run; nothing is skipped."""
+"""Test infrastructure, chosen as docs/architecture.md#test-infrastructure-choice orders it:
+explicit URLs in the environment, else containers when a Docker engine answers, else the
+project's own local processes. Whatever cannot start fails the run; nothing is skipped."""
 
 import os
 import secrets

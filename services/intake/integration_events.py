@@ -1,4 +1,5 @@
-"""The events intake publishes, built from its domain objects (DESIGN §2).
+"""The events intake publishes, built from its domain objects
+(docs/architecture.md#topics-and-events).
 
 Keys: the application id on the applications and training topics, the applicant's athlete
 id on the contacts topic. Name and e-mail go on the contacts topic only.

@@ -46,7 +46,8 @@ def failed_event(outcome: Outcome, *, reason: str) -> tuple[str, CloudEvent]:
 
 
 def _envelope(payload: NotificationSent | NotificationFailed, outcome: Outcome) -> CloudEvent:
-    # Keyed by applicant (DESIGN §2), so one athlete's notifications stay in order.
+    # Keyed by applicant (docs/architecture.md#keys-and-ordering), so one athlete's
+    # notifications stay in order.
     return make_event(
         payload,
         service=SERVICE,

@@ -1,5 +1,6 @@
-"""Payload models of every public event (DESIGN §2), in one place so producers and consumers
-cannot drift. Consumers ignore fields they do not read; fields are added, never renamed."""
+"""Payload models of every public event (docs/architecture.md#event-types), in one place so
+producers and consumers cannot drift. Consumers ignore fields they do not read; fields are
+added, never renamed."""
 
 from typing import ClassVar, Literal
 from uuid import UUID

@@ -1,4 +1,4 @@
-"""How tests pick their infrastructure (DESIGN §7)."""
+"""How tests pick their infrastructure (docs/architecture.md#test-infrastructure-choice)."""
 
 import pytest
 

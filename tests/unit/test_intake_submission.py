@@ -12,7 +12,8 @@ pytestmark = pytest.mark.unit
 
 
 def body(**changes: Any) -> dict[str, Any]:
-    """DESIGN §3's example body, with top-level or "business.x"/"consent.x" changes."""
+    """The example body of docs/architecture.md#applications, with top-level or
+    "business.x"/"consent.x" changes."""
     base: dict[str, Any] = {
         "athlete_id": "A365-004711",
         "full_name": "Example Athlete",

@@ -1,8 +1,8 @@
 """Screening of an accepted application: eligible, or not with stable reason codes.
 
-What DESIGN §1 asks is checked before an application is even stored: consent and a valid
-athlete status are part of the form (422), the window is checked on arrival (409) and so is
-one application per athlete (409). What remains is the programme's own rule:
+What docs/architecture.md#screening asks is checked before an application is even stored:
+consent and a valid athlete status are part of the form (422), the window is checked on
+arrival (409) and so is one application per athlete (409). What remains is the programme's own rule:
 
 - `career_ended_too_long_ago`: the accelerator is for the move from sport into business, so
   a former athlete qualifies while their career ended at most MAX_YEARS_SINCE_CAREER_END

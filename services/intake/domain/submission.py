@@ -1,5 +1,5 @@
-"""The application form of DESIGN §3, validated strictly: unknown fields, wrong JSON types and
-out-of-range values are rejected, each with the field it concerns.
+"""The application form (docs/architecture.md#applications), validated strictly: unknown
+fields, wrong JSON types and out-of-range values are rejected, each with the field it concerns.
 
 Limits (also in the OpenAPI schema):
 - athlete_id: 3-40 letters, digits or hyphens ("A365-004711"); kept upper-cased.
