@@ -70,7 +70,7 @@ async def test_killed_after_consuming_then_restarted_selects_the_same_and_only_o
     finally:
         grant.terminate()
     offered = {e.data["application_id"] for e in of_type(events, "grant.offered")}
-    assert offered == _expected_offers(applicants, Constraints(4, 1_000_000, 2))
+    assert offered == _expected_offers(applicants, Constraints(4, 2))
     assert len(of_type(events, "grant.offered")) == 4
 
 

@@ -1,0 +1,20 @@
+"""Scoring's use cases. Each runs in one transaction: state, then the score events it causes."""
+
+from services.scoring.handlers.changes import Inbound, apply_changes
+from services.scoring.handlers.errors import UnknownApplication, UnknownEdition
+from services.scoring.handlers.rescoring import RescorePage, rescore_edition, rescore_stale
+from services.scoring.handlers.reviews import explain, submit_review
+from services.scoring.handlers.scoring import Scoring
+
+__all__ = [
+    "Inbound",
+    "RescorePage",
+    "Scoring",
+    "UnknownApplication",
+    "UnknownEdition",
+    "apply_changes",
+    "explain",
+    "rescore_edition",
+    "rescore_stale",
+    "submit_review",
+]
