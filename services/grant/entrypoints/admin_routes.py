@@ -12,7 +12,6 @@ from services.grant.entrypoints.schemas import (
     ExpiryOut,
     OpeningOut,
     Problem,
-    StandingsOut,
 )
 from services.grant.handlers.errors import (
     EditionAlreadyClosed,
@@ -127,14 +126,14 @@ def router(
                 ) from exc
         return ExpiryOut.model_validate(report)
 
-    @admin.get("/{edition_id}/standings", response_model=StandingsOut)
-    async def standings(edition_id: str) -> StandingsOut:
+    @admin.get("/{edition_id}/standings", response_model=handlers.Standings)
+    async def standings(edition_id: str) -> handlers.Standings:
         """Offers by state, the waitlist in order, and budget committed against the cap."""
         async with runtime.pool.acquire() as conn:
             try:
                 result = await handlers.standings(conn, edition_id=edition_id, clock=clock)
             except UnknownEdition as exc:
                 raise _unknown(edition_id) from exc
-        return StandingsOut.model_validate(result)
+        return result
 
     return admin

@@ -63,52 +63,6 @@ class ExpiryOut(BaseModel):
     offered: int = Field(description="Offers made from the waitlist in their place.")
 
 
-class OfferLineOut(BaseModel):
-    model_config = _FROM_HANDLERS
-
-    offer_id: UUID
-    application_id: UUID
-    rank: int
-    country: str
-    state: str
-    amount_cents: int
-    offered_at: datetime
-    expires_at: datetime
-    decided_at: datetime | None
-    seconds_left: int | None = Field(description="Until the deadline; open offers only.")
-
-
-class WaitlistLineOut(BaseModel):
-    model_config = _FROM_HANDLERS
-
-    application_id: UUID
-    rank: int
-    country: str
-    score_total: float | None
-
-
-class StandingsOut(BaseModel):
-    model_config = _FROM_HANDLERS
-
-    edition_id: str
-    state: str
-    closed_at: datetime | None
-    settled: bool = Field(description="Everyone never offered has been told: no more changes.")
-    currency: str | None
-    capacity: int | None
-    budget_cents: int
-    committed_cents: int = Field(description="Value of open and accepted offers.")
-    accepted_cents: int
-    applications: dict[str, int] = Field(
-        description="What grant has consumed for the edition: received, eligible, scored, "
-        "withdrawn. Wait for these to settle before closing."
-    )
-    candidates: dict[str, int]
-    offers_by_state: dict[str, int]
-    offers: list[OfferLineOut] = Field(description="In rank order.")
-    waitlist: list[WaitlistLineOut] = Field(description="Best first.")
-
-
 class OfferAnswerOut(BaseModel):
     model_config = _FROM_HANDLERS
 

@@ -1,9 +1,12 @@
 """Where an edition stands: offers by state, the waitlist in order, and the budget."""
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Annotated
 from uuid import UUID
+
+from pydantic import Field
 
 from services.grant.adapters import (
     applications_repository,
@@ -15,6 +18,9 @@ from services.grant.domain.offers import Offer, OfferState
 from services.grant.handlers.errors import UnknownEdition
 from shared.clock import Clock
 from shared.db import Connection
+
+# These dataclasses are also the HTTP API's response bodies (FastAPI takes dataclasses), so
+# the descriptions of their fields are the API documentation's.
 
 
 @dataclass(frozen=True)
@@ -28,7 +34,7 @@ class OfferLine:
     offered_at: datetime
     expires_at: datetime
     decided_at: datetime | None
-    seconds_left: int | None  # open offers only
+    seconds_left: Annotated[int | None, Field(description="Until the deadline; open offers only.")]
 
 
 @dataclass(frozen=True)
@@ -44,17 +50,25 @@ class Standings:
     edition_id: str
     state: str
     closed_at: datetime | None
-    settled: bool
+    settled: Annotated[
+        bool, Field(description="Everyone never offered has been told: no more changes.")
+    ]
     currency: str | None
     capacity: int | None
     budget_cents: int
-    committed_cents: int  # open and accepted offers
+    committed_cents: Annotated[int, Field(description="Value of open and accepted offers.")]
     accepted_cents: int
-    applications: dict[str, int]  # what grant has consumed for the edition so far
+    applications: Annotated[
+        dict[str, int],
+        Field(
+            description="What grant has consumed for the edition: received, eligible, scored, "
+            "withdrawn. Wait for these to settle before closing."
+        ),
+    ]
     candidates: dict[str, int]
     offers_by_state: dict[str, int]
-    offers: list[OfferLine] = field(default_factory=list)
-    waitlist: list[WaitlistLine] = field(default_factory=list)
+    offers: Annotated[list[OfferLine], Field(description="In rank order.")]
+    waitlist: Annotated[list[WaitlistLine], Field(description="Best first.")]
 
 
 def _line(o: Offer, now: datetime) -> OfferLine:
