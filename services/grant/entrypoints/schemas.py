@@ -1,9 +1,10 @@
 """Request and response bodies of grant's HTTP API."""
 
 from datetime import datetime
+from typing import Annotated
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
 
 _FROM_HANDLERS = ConfigDict(from_attributes=True)
 
@@ -35,10 +36,20 @@ class OpeningOut(BaseModel):
     closes_at: datetime = Field(description="... until then, or until the edition is closed.")
 
 
+def _text_only(value: object) -> object:
+    # JSON has no time type: without this, pydantic's lax mode would read 0 or 1.8e9 as a
+    # Unix time, which the schema (a date-time string) does not allow.
+    if value is not None and not isinstance(value, str):
+        raise ValueError(
+            "a time must be an ISO 8601 string with its offset, e.g. 2027-10-01T00:00:00Z"
+        )
+    return value
+
+
 class ExpireIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    as_of: AwareDatetime | None = Field(
+    as_of: Annotated[AwareDatetime | None, BeforeValidator(_text_only)] = Field(
         default=None,
         description="Expire open offers whose deadline is not after this time (default: now). "
         "A future time moves the clock forward for this edition's new offers.",
