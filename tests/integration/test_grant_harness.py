@@ -217,6 +217,16 @@ async def wait_events(
     return result
 
 
+async def close_and_wait(
+    url: str, bootstrap: str, edition_id: str, *, waitlisted: int
+) -> list[CloudEvent]:
+    """Close the edition; its events once the whole selection is on Kafka."""
+    assert (await post(url, f"/v1/editions/{edition_id}/close", headers=ADMIN)).is_success
+    return await wait_events(
+        bootstrap, edition_id, lambda es: len(of_type(es, "application.waitlisted")) == waitlisted
+    )
+
+
 def token_of(offered: CloudEvent, key: str = SIGNING_KEY) -> str:
     """The offer link token, derived as notification does from the offered event."""
     return sign(

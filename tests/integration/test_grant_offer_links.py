@@ -15,6 +15,7 @@ from tests.integration.test_grant_harness import (
     ADMIN,
     Applicant,
     answer,
+    close_and_wait,
     grant_env,
     grant_events,
     of_type,
@@ -48,10 +49,7 @@ async def test_forged_reused_and_expired_links_are_refused_and_change_nothing(
     grant = await start_grant(grant_env(stack_env, editions), tmp_path)
     try:
         await wait_consumed(grant.url, edition_id, scored=3)
-        assert (await post(grant.url, f"/v1/editions/{edition_id}/close", headers=ADMIN)).is_success
-        events = await wait_events(
-            bootstrap, edition_id, lambda es: len(of_type(es, "application.waitlisted")) == 1
-        )
+        events = await close_and_wait(grant.url, bootstrap, edition_id, waitlisted=1)
         offer_1, offer_2 = of_type(events, "grant.offered")
         token_1, token_2 = token_of(offer_1), token_of(offer_2)
         before = await _snapshot(admin_db, bootstrap, edition_id)

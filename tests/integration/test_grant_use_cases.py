@@ -104,6 +104,15 @@ async def _offer_of(conn: asyncpg.Connection, applicant: Applicant) -> OfferClai
     return OfferClaim(row["offer_id"], row["expires_at"])
 
 
+async def _answer(
+    conn: asyncpg.Connection, applicant: Applicant, *, accept: bool, clock: FixedClock
+) -> None:
+    claim = await _offer_of(conn, applicant)
+    await handlers.answer_offer(
+        conn, claim=claim, accept=accept, clock=clock, correlation_id=CORRELATION
+    )
+
+
 async def test_closing_offers_the_best_within_the_country_cap_and_waitlists_the_rest(
     grant_db: asyncpg.Connection, tmp_path: Path, clock: FixedClock
 ) -> None:
@@ -169,23 +178,11 @@ async def test_answers_expiry_and_withdrawal_pass_seats_down_until_nobody_is_lef
     ]
 
     # A decline frees FRA's only slot: the second French athlete, placed above JPN, fits now.
-    await handlers.answer_offer(
-        grant_db,
-        claim=await _offer_of(grant_db, fra_1),
-        accept=False,
-        clock=clock,
-        correlation_id=CORRELATION,
-    )
+    await _answer(grant_db, fra_1, accept=False, clock=clock)
     assert _of(await _queued(grant_db, edition.id), "grant.offered")[-1] == fra_2.application_id
 
     # KEN accepts; FRA-2 withdraws after closing: their open offer is declined and passes on.
-    await handlers.answer_offer(
-        grant_db,
-        claim=await _offer_of(grant_db, ken),
-        accept=True,
-        clock=clock,
-        correlation_id=CORRELATION,
-    )
+    await _answer(grant_db, ken, accept=True, clock=clock)
     await _consumed(
         grant_db,
         edition,
@@ -207,13 +204,7 @@ async def test_answers_expiry_and_withdrawal_pass_seats_down_until_nobody_is_lef
     assert _of(await _queued(grant_db, edition.id), "application.not_selected") == []
 
     # BRA declines: nobody is left who fits, so everyone never offered is told, once.
-    await handlers.answer_offer(
-        grant_db,
-        claim=await _offer_of(grant_db, bra),
-        accept=False,
-        clock=late,
-        correlation_id=CORRELATION,
-    )
+    await _answer(grant_db, bra, accept=False, clock=late)
     events = await _queued(grant_db, edition.id)
     assert _of(events, "application.not_selected") == [unscored.application_id]
     standings = await handlers.standings(grant_db, edition_id=edition.id, clock=late)
