@@ -1,4 +1,4 @@
-"""The dashboard's two use cases: the picture of an edition now, and whether it changed."""
+"""The picture of an edition now, and whether it changed since the page last asked."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
