@@ -199,8 +199,8 @@ async def _tombstoned(bootstrap: str, applied: Applied) -> bool:
     return len(tombstones) == 1
 
 
-async def test_erasing_a_withdrawn_application_announces_no_second_withdrawal(
-    stack_env: dict[str, str], tmp_path: Path
+async def test_erasing_a_withdrawn_application_twice_announces_no_second_withdrawal_or_tombstone(
+    stack_env: dict[str, str], admin_db: asyncpg.Connection, tmp_path: Path
 ) -> None:
     bootstrap = stack_env["KAFKA_BOOTSTRAP_SERVERS"]
     editions = tmp_path / "editions"
@@ -211,7 +211,20 @@ async def test_erasing_a_withdrawn_application_announces_no_second_withdrawal(
         withdrawn = await call(intake.url, applied, "withdraw")
         erased = await call(intake.url, applied, "erasure")
         assert erased.json()["withdrawn_at"] == withdrawn.json()["withdrawn_at"]
+        assert (await call(intake.url, applied, "erasure")).json() == erased.json()
         assert (await call(intake.url, applied, "withdraw")).json() == withdrawn.json()
+        queued = await admin_db.fetch(
+            "SELECT event_type FROM intake.outbox WHERE key = ANY($1::text[]) ORDER BY id",
+            [applied.body["athlete_id"], str(applied.application_id)],
+        )
+        # One withdrawal and one tombstone, however often asked; the contact event is gone.
+        assert [r["event_type"] for r in queued] == [
+            "accelerator.application.received.v1",
+            "accelerator.application.screened.v1",
+            "accelerator.training.enrolled.v1",
+            "accelerator.application.withdrawn.v1",
+            "tombstone",
+        ]
         await eventually(lambda: _tombstoned(bootstrap, applied))
         await eventually(lambda: _withdrawn_times(bootstrap, applied, 1))
     finally:
