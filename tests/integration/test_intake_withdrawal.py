@@ -24,7 +24,11 @@ from tests.integration.test_grant_harness import (
     wait_events,
     write_edition,
 )
-from tests.integration.test_notification_support import mails_to, start_notification
+from tests.integration.test_notification_support import (
+    mails_to,
+    quiet_queue,
+    start_notification,
+)
 from tests.integration.test_scoring_pipeline import scores, scoring_env
 from tests.integration.test_withdrawal_support import (
     ADMIN_TOKEN,
@@ -118,6 +122,8 @@ async def test_a_withdrawal_before_closing_leaves_scoring_and_ranking_and_is_con
     bootstrap = stack_env["KAFKA_BOOTSTRAP_SERVERS"]
     editions = tmp_path / "editions"
     edition_id = write_edition(editions, capacity=5)
+    # E-mails of earlier tests are put out of the way, so this one's are sent next.
+    await quiet_queue(stack_env, admin_db, tmp_path)
     intake = await start_intake(stack_env, editions, tmp_path)
     scoring = start_service(
         "services.scoring",
@@ -129,7 +135,7 @@ async def test_a_withdrawal_before_closing_leaves_scoring_and_ranking_and_is_con
     try:
         leaving, staying = await apply(intake.url, edition_id), await apply(intake.url, edition_id)
         ids = [leaving.application_id, staying.application_id]
-        await eventually(lambda: _scored(bootstrap, {i: 1 for i in ids}), 120)
+        await eventually(lambda: _scored(bootstrap, {i: 1 for i in ids}), 180)
 
         assert (await call(intake.url, leaving, "withdraw")).status_code == 200
         await wait_consumed(grant.url, edition_id, scored=2, withdrawn=1)
@@ -137,8 +143,8 @@ async def test_a_withdrawal_before_closing_leaves_scoring_and_ranking_and_is_con
         await _complete_module(intake.url, leaving)
         await _complete_module(intake.url, staying)
         completion_id = await _completion_event_id(bootstrap, leaving)
-        await eventually(lambda: _consumed_by_scoring(admin_db, completion_id), 120)
-        await eventually(lambda: _scored(bootstrap, {staying.application_id: 2}), 120)
+        await eventually(lambda: _consumed_by_scoring(admin_db, completion_id), 180)
+        await eventually(lambda: _scored(bootstrap, {staying.application_id: 2}), 180)
         assert len((await scores(bootstrap, [leaving.application_id]))[leaving.application_id]) == 1
 
         closing = await post(grant.url, f"/v1/editions/{edition_id}/close", headers=ADMIN)
