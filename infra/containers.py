@@ -42,6 +42,8 @@ def _kafka_container(host: str, host_port: int) -> DockerContainer:
         "KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS": "0",
         "KAFKA_NUM_PARTITIONS": "3",
         "KAFKA_AUTO_CREATE_TOPICS_ENABLE": "false",
+        # As infra/kafka.py: erasure tests see compaction within seconds.
+        "KAFKA_LOG_CLEANER_BACKOFF_MS": "1000",
     }
     container = DockerContainer(KAFKA_IMAGE).with_envs(**settings)
     return container.with_bind_ports(9092, host_port).waiting_for(

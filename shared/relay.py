@@ -57,7 +57,11 @@ class OutboxRelay:
                 return 0
             deliveries = [
                 await self._producer.send(
-                    r["topic"], r["payload"], key=r["key"].encode(), headers=_CONTENT_TYPE_HEADER
+                    r["topic"],
+                    r["payload"],
+                    key=r["key"].encode(),
+                    # A tombstone (no payload) is no CloudEvent, so it says it is none.
+                    headers=_CONTENT_TYPE_HEADER if r["payload"] is not None else None,
                 )
                 for r in rows
             ]
@@ -165,7 +169,9 @@ def _raise_first_failure(rows: list[asyncpg.Record], outcomes: list[object]) -> 
         raise failures[0][1]
 
 
-def _correlation_of(payload: bytes) -> str | None:
+def _correlation_of(payload: bytes | None) -> str | None:
+    if payload is None:  # a tombstone
+        return None
     try:
         correlation_id = json.loads(payload).get("correlationid")
     except ValueError:

@@ -25,20 +25,28 @@ GRANTS: Final = "accelerator.grants"
 NOTIFICATIONS: Final = "accelerator.notifications"
 DLQ: Final = "accelerator.dlq"
 
+_HOUR_MS: Final = 3_600_000
+
+# Contacts are compacted so that a tombstone (an erasure) removes the personal data from
+# the log for good, in bounded time (README, "Erasure"): Kafka never cleans the segment
+# being written, and rolls it at the first write after max.compaction.lag.ms (or segment.ms,
+# whichever is less); the cleaner then must clean it within max.compaction.lag.ms whatever
+# the dirty ratio. The tombstone itself stays delete.retention.ms after that cleaning, long
+# enough for a consumer that was down (notification) to read it.
+CONTACTS_COMPACTION: Final = {
+    "cleanup.policy": "compact",
+    "min.compaction.lag.ms": "0",
+    "segment.ms": str(6 * _HOUR_MS),
+    "max.compaction.lag.ms": str(6 * _HOUR_MS),
+    "min.cleanable.dirty.ratio": "0.1",
+    "delete.retention.ms": str(7 * 24 * _HOUR_MS),
+}
+
 # Event topics keep everything: decisions must be reproducible from the log and
-# the dashboard rebuilds from it. Contacts are compacted so a tombstone erases the
-# personal data for good. Keyed topics get several partitions so consumers scale out.
+# the dashboard rebuilds from it. Keyed topics get several partitions so consumers scale out.
 TOPICS: Final = (
     TopicSpec(APPLICATIONS, 6, _RETAINED),
-    TopicSpec(
-        CONTACTS,
-        3,
-        {
-            "cleanup.policy": "compact",
-            "min.compaction.lag.ms": "0",
-            "delete.retention.ms": "86400000",
-        },
-    ),
+    TopicSpec(CONTACTS, 3, CONTACTS_COMPACTION),
     TopicSpec(TRAINING, 6, _RETAINED),
     TopicSpec(SCORES, 6, _RETAINED),
     TopicSpec(EDITIONS, 1, _RETAINED),

@@ -47,7 +47,9 @@ async def ledger_env(stack_env: dict[str, str]) -> dict[str, str]:
         # Migrations recorded by an earlier run would not match a fresh schema.
         await admin.execute(
             "DROP TABLE IF EXISTS ledger.schema_migrations, ledger.outbox, ledger.inbox,"
-            " ledger.applied, ledger.erased CASCADE"
+            " ledger.applied, ledger.erased CASCADE;"
+            # The outbox's trigger function outlives its table and the first migration makes it.
+            " DROP FUNCTION IF EXISTS ledger.outbox_wake_relay() CASCADE"
         )
     finally:
         await admin.close()

@@ -44,8 +44,10 @@ def build_app(settings: IntakeSettings, *, clock: Clock | None = None) -> FastAP
     )
     runtime.consume(
         topics.EDITIONS,
-        handler=handlers.editions_closed,
-        description="Editions closed by grant: intake takes no more applications for them.",
+        topics.GRANTS,
+        handler=handlers.record_consumed,
+        description="Editions closed by grant: intake takes no more applications for them."
+        " Packages accepted: their applications can no longer be withdrawn online.",
     )
     api = IntakeApi(
         pool=lambda: runtime.pool,

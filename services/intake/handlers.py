@@ -6,6 +6,7 @@ from uuid import UUID
 
 from services.intake import integration_events
 from services.intake.adapters import applications_repository as repository
+from services.intake.adapters import withdrawals_repository as withdrawals
 from services.intake.domain.application import (
     DuplicateApplication,
     NewApplication,
@@ -18,15 +19,17 @@ from services.intake.domain.csv_rows import CsvRow
 from services.intake.domain.imports import Imported, ImportReport, Rejected, row_form
 from services.intake.domain.problems import FieldProblem
 from services.intake.domain.submission import ApplicationForm
+from services.intake.domain.withdrawal import Erased, ensure_withdrawable, erasure_withdraws
+from shared import topics
 from shared.auth import token_matches
 from shared.clock import Clock
 from shared.consumer import Delivery, bound_to
 from shared.db import Connection
 from shared.editions import Edition
 from shared.events.codec import read_payload
-from shared.events.contracts import EditionClosed
+from shared.events.contracts import EditionClosed, GrantAccepted
 from shared.logs import get_logger
-from shared.outbox import add_to_outbox
+from shared.outbox import add_to_outbox, add_tombstone_to_outbox
 
 log = get_logger(__name__)
 
@@ -200,7 +203,20 @@ async def read_application(
 ) -> StoredApplication:
     """The application for its status token or the admin token; otherwise UnknownApplication,
     so that a wrong token does not reveal that the application exists."""
-    application = await repository.find_application(conn, application_id=application_id)
+    return await _authorised(
+        conn, application_id=application_id, token=token, admin_token=admin_token
+    )
+
+
+async def _authorised(
+    conn: Connection,
+    *,
+    application_id: UUID,
+    token: str | None,
+    admin_token: str,
+    lock: bool = False,
+) -> StoredApplication:
+    application = await repository.find_application(conn, application_id=application_id, lock=lock)
     if application is None or token is None:
         raise UnknownApplication(application_id)
     if not token_matches(token, admin_token) and not token_matches(
@@ -210,14 +226,100 @@ async def read_application(
     return application
 
 
-async def editions_closed(conn: Connection, deliveries: Sequence[Delivery]) -> None:
-    """Grant closed an edition: intake takes no more applications for it."""
+async def withdraw(
+    conn: Connection,
+    *,
+    application_id: UUID,
+    token: str | None,
+    admin_token: str,
+    clock: Clock,
+    correlation_id: str,
+) -> datetime:
+    """Withdraw the application once and announce it; returns when it was withdrawn (the
+    first time, on a repeat). PackageAccepted once its package was accepted."""
+    async with conn.transaction():
+        application = await _authorised(
+            conn, application_id=application_id, token=token, admin_token=admin_token, lock=True
+        )
+        if application.withdrawn_at is not None:
+            return application.withdrawn_at
+        ensure_withdrawable(application)
+        now = clock.now()
+        await withdrawals.record_withdrawal(conn, application_id=application_id, at=now)
+        await add_to_outbox(conn, _withdrawn_events(application, correlation_id))
+    _log_step("application withdrawn", application, correlation_id)
+    return now
+
+
+async def erase(
+    conn: Connection,
+    *,
+    application_id: UUID,
+    token: str | None,
+    admin_token: str,
+    clock: Clock,
+    correlation_id: str,
+) -> Erased:
+    """Erase the applicant's personal data once, tombstone their contact, and withdraw the
+    application unless it was withdrawn before or its package accepted."""
+    async with conn.transaction():
+        application = await _authorised(
+            conn, application_id=application_id, token=token, admin_token=admin_token, lock=True
+        )
+        if application.erased_at is not None:
+            return Erased(application_id, application.erased_at, application.withdrawn_at)
+        now = clock.now()
+        withdraws = erasure_withdraws(application)
+        withdrawn_at = now if withdraws else application.withdrawn_at
+        await withdrawals.erase_personal_data(
+            conn, application_id=application_id, at=now, withdrawn_at=withdrawn_at
+        )
+        await withdrawals.forget_contact_events(conn, athlete_id=application.athlete_id)
+        if withdraws:
+            await add_to_outbox(conn, _withdrawn_events(application, correlation_id))
+        await add_tombstone_to_outbox(conn, topic=topics.CONTACTS, key=application.athlete_id)
+    _log_step("personal data erased", application, correlation_id)
+    return Erased(application_id, now, withdrawn_at)
+
+
+def _withdrawn_events(
+    application: StoredApplication, correlation_id: str
+) -> list[integration_events.Outgoing]:
+    return integration_events.withdrawn(
+        application_id=application.application_id,
+        edition_id=application.edition_id,
+        correlation_id=correlation_id,
+    )
+
+
+def _log_step(message: str, application: StoredApplication, correlation_id: str) -> None:
+    log.info(
+        message,
+        application_id=str(application.application_id),
+        edition_id=application.edition_id,
+        correlation_id=correlation_id,
+    )
+
+
+async def record_consumed(conn: Connection, deliveries: Sequence[Delivery]) -> None:
+    """Editions grant closed take no more applications; packages accepted can no longer be
+    withdrawn here. Every other event on those topics is grant's business."""
     for delivery in deliveries:
-        if delivery.event.type != EditionClosed.event_type:
-            continue  # other edition events are grant's business
+        if delivery.event.type not in _CONSUMED:
+            continue
         with bound_to(delivery):
             payload = read_payload(delivery.event)
             if isinstance(payload, EditionClosed):
                 await repository.record_edition_closed(
                     conn, edition_id=payload.edition_id, closed_at=payload.closed_at
                 )
+            elif isinstance(payload, GrantAccepted):
+                await withdrawals.record_accepted(
+                    conn,
+                    application_id=payload.application_id,
+                    offer_id=payload.offer_id,
+                    accepted_at=delivery.event.time,
+                )
+
+
+_CONSUMED = frozenset({EditionClosed.event_type, GrantAccepted.event_type})

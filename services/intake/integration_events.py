@@ -13,6 +13,7 @@ from shared.events.codec import make_event
 from shared.events.contracts import (
     ApplicationReceived,
     ApplicationScreened,
+    ApplicationWithdrawn,
     BusinessProfile,
     ContactUpdated,
     EventPayload,
@@ -94,6 +95,17 @@ def module_completed(
     return [
         _event(
             payload,
+            subject=str(application_id),
+            edition_id=edition_id,
+            correlation_id=correlation_id,
+        )
+    ]
+
+
+def withdrawn(*, application_id: UUID, edition_id: str, correlation_id: str) -> list[Outgoing]:
+    return [
+        _event(
+            ApplicationWithdrawn(application_id=application_id),
             subject=str(application_id),
             edition_id=edition_id,
             correlation_id=correlation_id,

@@ -113,7 +113,7 @@ def build_app(settings: NotificationSettings) -> FastAPI:
         topics.APPLICATIONS,
         topics.TRAINING,
         topics.GRANTS,
-        handler=consumer.batch_handler(),
+        handler=consumer.batch_handler(clock),
         tombstone_handler=consumer.tombstone_handler(clock),
         description="Contacts and every athlete-facing event: each becomes one queued e-mail.",
     )

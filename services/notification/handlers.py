@@ -24,6 +24,7 @@ from shared.languages import choose_language
 from shared.outbox import add_to_outbox
 
 CONTACT_ERASED = "contact erased before the e-mail could be sent"
+ERROR_TEXT_ERASED = "(the error text was removed when the contact was erased)"
 
 
 @dataclass(frozen=True)
@@ -46,21 +47,35 @@ class Inbound:
     notices: list[tuple[Notice, Cause]] = field(default_factory=list)
 
 
-async def record(conn: Connection, inbound: Inbound) -> None:
+async def record(conn: Connection, inbound: Inbound, *, clock: Clock) -> None:
     await contacts_repository.save_contacts(conn, versions=inbound.contacts)
     await contacts_repository.save_owners(conn, owners=inbound.owners)
     await notifications_repository.add_pending(
         conn, rows=[_pending(notice, cause) for notice, cause in inbound.notices]
     )
+    if inbound.notices:
+        # An e-mail about an applicant erased before it arrived can never be sent.
+        erased = await contacts_repository.erased_owners(
+            conn, application_ids=[notice.application_id for notice, _ in inbound.notices]
+        )
+        await _cancel_for(conn, erased, clock=clock)
 
 
 async def erase(conn: Connection, erasures: Sequence[Erasure], *, clock: Clock) -> int:
     """Forget the contacts; e-mails still queued for them will never be sent. Returns those."""
     gone = await contacts_repository.erase_contacts(conn, erasures=erasures)
-    if not gone:
+    # A failure's text is the mail server's, and might quote the person; it goes too.
+    await notifications_repository.clear_errors_of(
+        conn, applicant_ids=gone, replacement=ERROR_TEXT_ERASED
+    )
+    return await _cancel_for(conn, gone, clock=clock)
+
+
+async def _cancel_for(conn: Connection, applicant_ids: Sequence[str], *, clock: Clock) -> int:
+    if not applicant_ids:
         return 0
     cancelled = await notifications_repository.cancel_for_applicants(
-        conn, applicant_ids=gone, error=CONTACT_ERASED, now=clock.now()
+        conn, applicant_ids=applicant_ids, error=CONTACT_ERASED, now=clock.now()
     )
     await add_to_outbox(
         conn, [failed_event(outcome_of(s), reason=CONTACT_ERASED) for s in cancelled]

@@ -76,7 +76,10 @@ class ApplicationWithdrawn(EventPayload):
 
 
 class ContactUpdated(EventPayload):
-    """The only payload with personal data; it travels on the compacted contacts topic."""
+    """The only payload with personal data; it travels on the compacted contacts topic.
+
+    Intake erases it with a tombstone: the same key (the athlete id) with a null value.
+    """
 
     event_type = "accelerator.contact.updated.v1"
     topic = topics.CONTACTS

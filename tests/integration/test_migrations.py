@@ -29,6 +29,7 @@ async def test_two_processes_migrating_at_once_apply_each_file_once(
         )
         expected = [
             "shared/0001_outbox_inbox.sql",
+            "shared/0002_outbox_tombstones.sql",
             "service/0001_applied.sql",
             "service/0002_erased.sql",
         ]

@@ -1,11 +1,13 @@
 """Test-side Kafka helpers: fresh topics, raw producing, and reading a topic to its end."""
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+
+from shared.kafka_admin import set_topic_configs
 
 
 async def create_topic(bootstrap: str, *, partitions: int = 3, prefix: str = "test") -> str:
@@ -52,3 +54,24 @@ async def read_to_end(bootstrap: str, topic: str) -> list[Any]:
         return records
     finally:
         await consumer.stop()
+
+
+async def set_topic_config(bootstrap: str, topic: str, config: Mapping[str, str]) -> None:
+    """Make `config` the topic's settings (what it does not name returns to the default)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        await set_topic_configs(admin, {topic: config})
+    finally:
+        await admin.close()
+
+
+async def produce_to_partition(
+    bootstrap: str, topic: str, partition: int, key: str, value: bytes | None
+) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True)
+    await producer.start()
+    try:
+        await producer.send_and_wait(topic, value, key=key.encode(), partition=partition)
+    finally:
+        await producer.stop()

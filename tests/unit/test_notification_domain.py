@@ -80,6 +80,7 @@ def test_each_athlete_facing_event_selects_its_template() -> None:
         (GrantExpired(**outcome), "expired"),
         (ApplicationWaitlisted(application_id=APP, edition_id="e", rank=51), "waitlisted"),
         (ApplicationNotSelected(application_id=APP, edition_id="e"), "not_selected"),
+        (ApplicationWithdrawn(application_id=APP), "withdrawn"),
     ]
     for payload, template in cases:
         notice = notice_for(payload)
@@ -91,10 +92,9 @@ def test_each_athlete_facing_event_selects_its_template() -> None:
 
 
 def test_events_athletes_are_not_told_about_cause_no_email() -> None:
-    assert notice_for(ApplicationWithdrawn(application_id=APP)) is None
     completed = TrainingModuleCompleted(application_id=APP, module="m", completed_at=WHEN)
     assert notice_for(completed) is None
-    assert ApplicationWithdrawn.event_type not in ATHLETE_FACING
+    assert TrainingModuleCompleted.event_type not in ATHLETE_FACING
 
 
 def test_offer_facts_keep_what_the_email_needs_and_nothing_personal() -> None:

@@ -30,12 +30,14 @@ WHERE NOT EXISTS (SELECT FROM closed_editions WHERE edition_id = $2)
 """
 
 _SELECT = """
-SELECT application_id, edition_id, submitted_at, eligible, screening_reasons,
-       training_modules, status_token_sha256
-FROM applications
-WHERE application_id = $1
+SELECT a.application_id, a.edition_id, a.athlete_id, a.submitted_at, a.eligible,
+       a.screening_reasons, a.training_modules, a.status_token_sha256, a.withdrawn_at,
+       a.erased_at, p.accepted_at
+FROM applications a
+LEFT JOIN accepted_packages p ON p.application_id = a.application_id
+WHERE a.application_id = $1
 """
-_SELECT_FOR_UPDATE = _SELECT + "FOR UPDATE"
+_SELECT_FOR_UPDATE = _SELECT + "FOR UPDATE OF a"
 
 
 def _row(application: NewApplication) -> tuple[object, ...]:
@@ -147,6 +149,10 @@ async def find_application(
         training_modules=tuple(row["training_modules"]),
         completions=tuple((c["module"], c["completed_at"]) for c in completions),
         status_token_hash=row["status_token_sha256"],
+        athlete_id=row["athlete_id"],
+        withdrawn_at=row["withdrawn_at"],
+        erased_at=row["erased_at"],
+        accepted_at=row["accepted_at"],
     )
 
 

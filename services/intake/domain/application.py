@@ -120,6 +120,12 @@ class StoredApplication:
     training_modules: tuple[str, ...]
     completions: tuple[tuple[str, datetime], ...]
     status_token_hash: str
+    # The pseudonymous athlete id: the key of the applicant's contact on the contacts topic.
+    athlete_id: str = ""
+    withdrawn_at: datetime | None = None
+    erased_at: datetime | None = None
+    # When grant recorded the acceptance of the package offered to this application.
+    accepted_at: datetime | None = None
 
     def check_completion(self, module: str) -> None:
         """Raise unless `module` can be completed by this application."""

@@ -15,7 +15,8 @@ class Step:
 
 
 def timeline(application: StoredApplication) -> list[Step]:
-    """received -> screened (with reasons) -> enrolled -> each completed module, by time."""
+    """received -> screened (with reasons) -> enrolled -> each completed module, and the
+    package accepted, the withdrawal and the erasure where they happened, by time."""
     at = application.submitted_at
     steps = [
         Step(at, "received"),
@@ -29,11 +30,23 @@ def timeline(application: StoredApplication) -> list[Step]:
         steps.append(Step(at, "enrolled", {"modules": list(application.training_modules)}))
     completions = sorted(application.completions, key=lambda c: (c[1], c[0]))
     steps.extend(Step(when, "module_completed", {"module": m}) for m, when in completions)
-    return steps
+    later = (
+        ("accepted", application.accepted_at),
+        ("withdrawn", application.withdrawn_at),
+        ("erased", application.erased_at),
+    )
+    steps.extend(Step(when, step) for step, when in later if when is not None)
+    # Stable: steps of the same moment keep the order they were listed in.
+    return sorted(steps, key=lambda s: s.at)
 
 
 def status(application: StoredApplication) -> str:
-    """One word for where the application stands: ineligible, enrolled or trained."""
+    """One word for where the application stands: erased, withdrawn, ineligible, enrolled
+    or trained."""
+    if application.erased_at is not None:
+        return "erased"
+    if application.withdrawn_at is not None:
+        return "withdrawn"
     if not application.eligible:
         return "ineligible"
     done = {m for m, _ in application.completions}

@@ -1,5 +1,7 @@
-"""Submitting an application, and reading its timeline with its status token."""
+"""Submitting an application; reading, withdrawing and erasing it with its status token."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Annotated
 from uuid import UUID
 
@@ -9,13 +11,40 @@ from fastapi.exceptions import RequestValidationError
 from services.intake import handlers
 from services.intake.domain.application import DuplicateApplication, EditionNotOpen
 from services.intake.domain.submission import ApplicationForm, FutureCareerEnd
+from services.intake.domain.withdrawal import PackageAccepted
 from services.intake.entrypoints.dependencies import IntakeApi
-from services.intake.entrypoints.schemas import Accepted, ApplicationStatus, FieldErrors
+from services.intake.entrypoints.schemas import (
+    Accepted,
+    ApplicationStatus,
+    Erasure,
+    FieldErrors,
+    Withdrawal,
+)
 from shared.auth import bearer_token
 from shared.correlation import current_correlation_id
+from shared.db import Connection
 from shared.editions import Edition
 
 _NOT_FOUND = "no such application"
+
+
+@asynccontextmanager
+async def _application_of(api: IntakeApi) -> AsyncIterator[Connection]:
+    """A connection for a request about one application: a wrong token and an unknown
+    application end in the same 404, so existence is not revealed."""
+    try:
+        async with api.pool().acquire() as conn:
+            yield conn
+    except handlers.UnknownApplication:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, _NOT_FOUND) from None
+
+
+def _uuid_or_404(application_id: str) -> UUID:
+    """A malformed id is the same 404 as an unknown one."""
+    try:
+        return UUID(application_id)
+    except ValueError:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, _NOT_FOUND) from None
 
 
 def router(api: IntakeApi, *, max_body_bytes: int) -> APIRouter:
@@ -66,16 +95,70 @@ def router(api: IntakeApi, *, max_body_bytes: int) -> APIRouter:
         browser history and Referer headers. Anyone without it gets 404, as if there were
         no such application.
         """
+        app_id = _uuid_or_404(application_id)
+        async with _application_of(api) as conn:
+            application = await handlers.read_application(
+                conn,
+                application_id=app_id,
+                token=bearer_token(request),
+                admin_token=api.admin_token,
+            )
+        return ApplicationStatus.of(application)
+
+    @routes.post(
+        "/applications/{application_id}/withdraw",
+        responses={
+            404: {"description": _NOT_FOUND},
+            409: {"description": "the package was accepted: contact the programme team"},
+        },
+    )
+    async def withdraw_application(application_id: str, request: Request) -> Withdrawal:
+        """Leave the programme: the application is taken out of the ranking and the
+        waitlist, and an open offer passes on. Withdrawing again answers the same.
+
+        Same authorization as reading the application: the status token or the admin token
+        in the `Authorization` header; anyone else gets 404.
+        """
+        app_id = _uuid_or_404(application_id)
         try:
-            async with api.pool().acquire() as conn:
-                application = await handlers.read_application(
+            async with _application_of(api) as conn:
+                withdrawn_at = await handlers.withdraw(
                     conn,
-                    application_id=UUID(application_id),
+                    application_id=app_id,
                     token=bearer_token(request),
                     admin_token=api.admin_token,
+                    clock=api.clock,
+                    correlation_id=current_correlation_id(),
                 )
-        except (ValueError, handlers.UnknownApplication):
-            raise HTTPException(status.HTTP_404_NOT_FOUND, _NOT_FOUND) from None
-        return ApplicationStatus.of(application)
+        except PackageAccepted as exc:
+            raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from None
+        return Withdrawal(application_id=app_id, withdrawn_at=withdrawn_at)
+
+    @routes.post(
+        "/applications/{application_id}/erasure", responses={404: {"description": _NOT_FOUND}}
+    )
+    async def erase_personal_data(application_id: str, request: Request) -> Erasure:
+        """Erase the applicant's personal data (GDPR Art. 17): name, e-mail, business name
+        and pitch, here and, by a tombstone, on the contacts topic and in notification. The
+        application is withdrawn too, unless its package was accepted. Erasing again
+        answers the same; the status token keeps showing the anonymous timeline.
+
+        Same authorization as reading the application; anyone else gets 404.
+        """
+        app_id = _uuid_or_404(application_id)
+        async with _application_of(api) as conn:
+            erased = await handlers.erase(
+                conn,
+                application_id=app_id,
+                token=bearer_token(request),
+                admin_token=api.admin_token,
+                clock=api.clock,
+                correlation_id=current_correlation_id(),
+            )
+        return Erasure(
+            application_id=erased.application_id,
+            erased_at=erased.erased_at,
+            withdrawn_at=erased.withdrawn_at,
+        )
 
     return routes

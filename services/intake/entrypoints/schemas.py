@@ -33,14 +33,24 @@ class Accepted(BaseModel):
 
 class Step(BaseModel):
     at: datetime
-    step: str = Field(examples=["received", "screened", "enrolled", "module_completed"])
+    step: str = Field(
+        examples=[
+            "received",
+            "screened",
+            "enrolled",
+            "module_completed",
+            "accepted",
+            "withdrawn",
+            "erased",
+        ]
+    )
     details: dict[str, Any] = Field(default_factory=dict)
 
 
 class ApplicationStatus(BaseModel):
     application_id: UUID
     edition_id: str
-    status: str = Field(examples=["ineligible", "enrolled", "trained"])
+    status: str = Field(examples=["ineligible", "enrolled", "trained", "withdrawn", "erased"])
     eligible: bool
     reasons: list[str] = Field(description="Screening reason codes; empty when eligible.")
     training_modules: list[str]
@@ -59,6 +69,20 @@ class ApplicationStatus(BaseModel):
             completed_modules=sorted(m for m, _ in application.completions),
             timeline=[Step(at=s.at, step=s.step, details=s.details) for s in timeline(application)],
         )
+
+
+class Withdrawal(BaseModel):
+    application_id: UUID
+    withdrawn_at: datetime = Field(description="The first withdrawal's time, on a repeat too.")
+
+
+class Erasure(BaseModel):
+    application_id: UUID
+    erased_at: datetime = Field(description="The first erasure's time, on a repeat too.")
+    withdrawn_at: datetime | None = Field(
+        description="When the application was withdrawn (by this erasure or before); null"
+        " when its package had been accepted, which erasure leaves in place."
+    )
 
 
 class ModuleCompletion(BaseModel):

@@ -58,6 +58,26 @@ WHERE contacts.applicant_id = erased.applicant_id
 """
 
 
+_MARK_ERASED = """
+INSERT INTO erased_contacts (applicant_id, kafka_partition, kafka_offset)
+SELECT * FROM unnest($1::text[], $2::int[], $3::bigint[])
+ON CONFLICT (applicant_id) DO UPDATE SET
+    kafka_partition = EXCLUDED.kafka_partition, kafka_offset = EXCLUDED.kafka_offset,
+    erased_at = now()
+WHERE erased_contacts.kafka_partition <> EXCLUDED.kafka_partition
+   OR erased_contacts.kafka_offset < EXCLUDED.kafka_offset
+"""
+
+# A contact version newer than the tombstone: the applicant is known again.
+_UNMARK_ERASED = """
+DELETE FROM erased_contacts USING unnest($1::text[], $2::int[], $3::bigint[])
+    AS saved(applicant_id, kafka_partition, kafka_offset)
+WHERE erased_contacts.applicant_id = saved.applicant_id
+  AND (erased_contacts.kafka_partition <> saved.kafka_partition
+       OR erased_contacts.kafka_offset < saved.kafka_offset)
+"""
+
+
 async def save_contacts(conn: Connection, *, versions: Sequence[ContactVersion]) -> None:
     await conn.executemany(
         _UPSERT,
@@ -66,16 +86,25 @@ async def save_contacts(conn: Connection, *, versions: Sequence[ContactVersion])
             for v in versions
         ],
     )
+    if versions:
+        await conn.execute(
+            _UNMARK_ERASED,
+            [v.applicant_id for v in versions],
+            [v.partition for v in versions],
+            [v.offset for v in versions],
+        )
 
 
 async def erase_contacts(conn: Connection, *, erasures: Sequence[Erasure]) -> list[str]:
-    """Delete the contacts; returns the applicants that now have no contact at all."""
-    await conn.execute(
-        _ERASE,
+    """Delete the contacts and mark them erased; returns the applicants that now have no
+    contact at all."""
+    columns = (
         [e.applicant_id for e in erasures],
         [e.partition for e in erasures],
         [e.offset for e in erasures],
     )
+    await conn.execute(_ERASE, *columns)
+    await conn.execute(_MARK_ERASED, *columns)
     rows = await conn.fetch(
         "SELECT DISTINCT a FROM unnest($1::text[]) AS a"
         " WHERE NOT EXISTS (SELECT 1 FROM contacts WHERE applicant_id = a)",
@@ -90,3 +119,15 @@ async def save_owners(conn: Connection, *, owners: Sequence[ApplicationOwner]) -
         " VALUES ($1, $2, $3, $4) ON CONFLICT (application_id) DO NOTHING",
         [(o.application_id, o.applicant_id, o.edition_id, o.language) for o in owners],
     )
+
+
+async def erased_owners(conn: Connection, *, application_ids: Sequence[UUID]) -> list[str]:
+    """The applicants of these applications whose contact was erased and not replaced."""
+    rows = await conn.fetch(
+        "SELECT DISTINCT a.applicant_id FROM applications a"
+        " JOIN erased_contacts e ON e.applicant_id = a.applicant_id"
+        " WHERE a.application_id = ANY($1::uuid[])"
+        " AND NOT EXISTS (SELECT 1 FROM contacts c WHERE c.applicant_id = a.applicant_id)",
+        list(application_ids),
+    )
+    return [r["applicant_id"] for r in rows]

@@ -72,6 +72,13 @@ RETURNING n.notification_id, n.cause_event_id, n.template, a.applicant_id AS sub
           NULL::text AS contact_language, a.language AS application_language
 """
 
+CLEAR_ERRORS_OF_APPLICANTS = """
+UPDATE notifications n SET last_error = $2
+FROM applications a
+WHERE a.application_id = n.application_id AND a.applicant_id = ANY($1::text[])
+  AND n.last_error IS NOT NULL
+"""
+
 UNADDRESSABLE = """
 WITH stuck AS (
     SELECT n.notification_id

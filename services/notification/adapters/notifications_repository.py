@@ -82,6 +82,14 @@ async def cancel_for_applicants(
     return [settled_from(r) for r in rows]
 
 
+async def clear_errors_of(
+    conn: Connection, *, applicant_ids: Sequence[str], replacement: str
+) -> None:
+    """Replace the recorded failure text of every e-mail of these applicants."""
+    if applicant_ids:
+        await conn.execute(q.CLEAR_ERRORS_OF_APPLICANTS, list(applicant_ids), replacement)
+
+
 async def unaddressable(conn: Connection, *, created_before: datetime, limit: int) -> list[Settled]:
     """Pending rows that waited this long for a contact or an application in vain (locked)."""
     rows = await conn.fetch(q.UNADDRESSABLE, created_before, limit)

@@ -13,6 +13,7 @@ from shared.events.contracts import (
     ApplicationReceived,
     ApplicationScreened,
     ApplicationWaitlisted,
+    ApplicationWithdrawn,
     EventPayload,
     GrantAccepted,
     GrantDeclined,
@@ -32,6 +33,7 @@ TEMPLATES: Final = (
     "expired",
     "waitlisted",
     "not_selected",
+    "withdrawn",
 )
 
 ATHLETE_FACING: Final = frozenset(
@@ -46,6 +48,7 @@ ATHLETE_FACING: Final = frozenset(
         GrantExpired,
         ApplicationWaitlisted,
         ApplicationNotSelected,
+        ApplicationWithdrawn,
     )
 )
 
@@ -84,6 +87,9 @@ def notice_for(payload: EventPayload) -> Notice | None:
             return Notice(payload.application_id, "waitlisted", rank, edition_id)
         case ApplicationNotSelected():
             return Notice(payload.application_id, "not_selected", {}, edition_id)
+        case ApplicationWithdrawn():
+            # The event names no edition; the envelope's editionid or the application's does.
+            return Notice(payload.application_id, "withdrawn")
     return None
 
 

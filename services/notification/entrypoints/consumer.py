@@ -71,9 +71,9 @@ def _take(delivery: Delivery, batch: handlers.Inbound) -> None:
         batch.notices.append((notice, cause))
 
 
-def batch_handler() -> Handler:
+def batch_handler(clock: Clock) -> Handler:
     async def handle(conn: Connection, deliveries: Sequence[Delivery]) -> None:
-        await handlers.record(conn, inbound(deliveries))
+        await handlers.record(conn, inbound(deliveries), clock=clock)
 
     return handle
 
