@@ -13,9 +13,7 @@ from services.notification.domain.composition import OfferLinks
 from services.notification.domain.delivery import RetryPolicy
 from services.notification.entrypoints import admin_routes, consumer
 from services.notification.entrypoints.sender_loop import SenderLoop
-from services.notification.sending import Sender, SenderConfig
-from services.notification.settlement import Settlement
-from services.notification.writing import LetterWriter
+from services.notification.handlers import LetterWriter, Sender, SenderConfig, Settlement
 from shared import topics
 from shared.clock import SystemClock
 from shared.editions import DEFAULT_EDITIONS_DIR, load_editions

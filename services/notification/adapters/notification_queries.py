@@ -67,7 +67,7 @@ SET state = 'failed', last_error = $2, finished_at = $3, claimed_until = NULL
 FROM applications a
 WHERE a.application_id = n.application_id AND a.applicant_id = ANY($1::text[])
   AND n.state = 'pending' AND (n.claimed_until IS NULL OR n.claimed_until < $3)
-RETURNING n.notification_id, n.cause_event_id, n.template, a.applicant_id AS subject,
+RETURNING n.notification_id, n.cause_event_id, n.template, a.applicant_id,
           n.correlation_id, coalesce(n.edition_id, a.edition_id) AS edition_id,
           NULL::text AS contact_language, a.language AS application_language
 """
@@ -92,10 +92,24 @@ WITH stuck AS (
     FOR UPDATE OF n SKIP LOCKED
 )
 SELECT n.notification_id, n.cause_event_id, n.template,
-       coalesce(a.applicant_id, n.application_id::text) AS subject,
+       coalesce(a.applicant_id, n.application_id::text) AS applicant_id,
        n.correlation_id, coalesce(n.edition_id, a.edition_id) AS edition_id,
        NULL::text AS contact_language, a.language AS application_language
 FROM stuck
 JOIN notifications n ON n.notification_id = stuck.notification_id
 LEFT JOIN applications a ON a.application_id = n.application_id
+"""
+
+# An operator's retry of a failed e-mail: pending again under the same id, from attempt one.
+REQUEUE_FAILED = """
+UPDATE notifications
+SET state = 'pending', attempts = 0, next_attempt_at = $2, claimed_until = NULL,
+    finished_at = NULL, language = NULL
+WHERE notification_id = $1 AND state = 'failed'
+RETURNING notification_id
+"""
+
+COUNTS = """
+SELECT state, template, coalesce(language, '') AS language, count(*) AS n
+FROM notifications GROUP BY state, template, language
 """

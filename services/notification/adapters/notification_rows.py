@@ -50,7 +50,8 @@ class Settled:
     notification_id: UUID
     cause_event_id: UUID
     template: str
-    subject: str
+    # The key of its notification.* events: the applicant, else (owner unknown) the application.
+    applicant_id: str
     correlation_id: str
     edition_id: str | None
     languages: tuple[str | None, ...]
@@ -78,7 +79,7 @@ def settled_from(r: Any) -> Settled:
         notification_id=r["notification_id"],
         cause_event_id=r["cause_event_id"],
         template=r["template"],
-        subject=r["subject"],
+        applicant_id=r["applicant_id"],
         correlation_id=r["correlation_id"],
         edition_id=r["edition_id"],
         languages=(r["contact_language"], r["application_language"]),

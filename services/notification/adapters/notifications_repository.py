@@ -2,6 +2,7 @@
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
@@ -94,3 +95,28 @@ async def unaddressable(conn: Connection, *, created_before: datetime, limit: in
     """Pending rows that waited this long for a contact or an application in vain (locked)."""
     rows = await conn.fetch(q.UNADDRESSABLE, created_before, limit)
     return [settled_from(r) for r in rows]
+
+
+async def requeue_failed(conn: Connection, *, notification_id: UUID, now: datetime) -> bool:
+    """Pending again if it had failed; False when it had not (or does not exist)."""
+    return await conn.fetchval(q.REQUEUE_FAILED, notification_id, now) is not None
+
+
+async def exists(conn: Connection, *, notification_id: UUID) -> bool:
+    found = await conn.fetchval(
+        "SELECT 1 FROM notifications WHERE notification_id = $1", notification_id
+    )
+    return found is not None
+
+
+@dataclass(frozen=True)
+class Count:
+    state: str
+    template: str
+    language: str  # empty while no language was chosen yet
+    n: int
+
+
+async def counts(conn: Connection) -> list[Count]:
+    rows = await conn.fetch(q.COUNTS)
+    return [Count(r["state"], r["template"], r["language"], r["n"]) for r in rows]

@@ -9,16 +9,8 @@ from email.utils import formatdate
 import aiosmtplib
 
 from services.notification.domain.delivery import Permanent, Transient
+from services.notification.domain.mailer import DeliveryFailed
 from services.notification.domain.outgoing import OutgoingEmail, without_addresses
-
-
-class DeliveryFailed(Exception):
-    """The message was not accepted. `connection_lost`: the session cannot send any more."""
-
-    def __init__(self, outcome: Transient | Permanent, *, connection_lost: bool = False) -> None:
-        super().__init__(outcome.reason)
-        self.outcome = outcome
-        self.connection_lost = connection_lost
 
 
 def as_message(email: OutgoingEmail) -> EmailMessage:

@@ -7,7 +7,7 @@ import asyncpg
 from fastapi import APIRouter, Depends, HTTPException, status
 from pydantic import BaseModel, Field
 
-from services.notification import operations
+from services.notification import handlers
 from shared.auth import require_token
 from shared.clock import Clock
 
@@ -37,7 +37,7 @@ def router(*, pool: Callable[[], asyncpg.Pool], clock: Clock, admin_token: str) 
     async def summary() -> SummaryOut:
         """Counts only: no address and no name ever leaves through this API."""
         async with pool().acquire() as conn:
-            found = await operations.summary(conn)
+            found = await handlers.summary(conn)
         return SummaryOut(
             by_state=found.by_state,
             sent_by_language=found.sent_by_language,
@@ -49,12 +49,12 @@ def router(*, pool: Callable[[], asyncpg.Pool], clock: Clock, admin_token: str) 
     async def retry(notification_id: UUID) -> RetryOut:
         """Send a failed notification again; its id is in the DLQ header dlq.notification.id."""
         async with pool().acquire() as conn:
-            result = await operations.retry_failed(
+            result = await handlers.retry_failed(
                 conn, notification_id=notification_id, now=clock.now()
             )
-        if result is operations.RetryResult.UNKNOWN:
+        if result is handlers.RetryResult.UNKNOWN:
             raise HTTPException(status.HTTP_404_NOT_FOUND, detail="no such notification")
-        if result is operations.RetryResult.NOT_FAILED:
+        if result is handlers.RetryResult.NOT_FAILED:
             raise HTTPException(
                 status.HTTP_409_CONFLICT, detail="only a failed notification can be retried"
             )

@@ -5,8 +5,7 @@ import contextlib
 import time
 from datetime import timedelta
 
-from services.notification.sending import Sender
-from services.notification.settlement import Settlement
+from services.notification.handlers import Sender, Settlement
 from shared.logs import get_logger
 from shared.retry import Backoff, is_transient
 

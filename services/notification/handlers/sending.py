@@ -13,36 +13,25 @@ Exactly once per (event, recipient), and the one place it cannot be:
 
 import time
 from collections.abc import Callable
-from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Protocol
 
 import asyncpg
 
 from services.notification.adapters import metrics
 from services.notification.adapters import notifications_repository as repository
 from services.notification.adapters.notification_rows import Claimed
-from services.notification.adapters.smtp_mailer import DeliveryFailed
 from services.notification.domain.composition import OfferLinksUnavailable
 from services.notification.domain.delivery import Permanent, Sent, Transient
-from services.notification.domain.outgoing import OutgoingEmail
-from services.notification.settlement import Settlement
-from services.notification.writing import LetterWriter
+from services.notification.domain.mailer import DeliveryFailed, Mailer, MailSession
+from services.notification.handlers.settlement import Settlement
+from services.notification.handlers.writing import LetterWriter
 from shared.clock import Clock
 from shared.failpoints import crash_point
 from shared.languages import choose_language
 from shared.logs import get_logger
 
 log = get_logger(__name__)
-
-
-class MailSession(Protocol):
-    async def send(self, email: OutgoingEmail) -> None: ...
-
-
-class Mailer(Protocol):
-    def session(self) -> AbstractAsyncContextManager[MailSession]: ...
 
 
 @dataclass(frozen=True)

@@ -10,20 +10,8 @@ from datetime import datetime
 from enum import StrEnum
 from uuid import UUID
 
+from services.notification.adapters import notifications_repository as repository
 from shared.db import Connection
-
-_RETRY = """
-UPDATE notifications
-SET state = 'pending', attempts = 0, next_attempt_at = $2, claimed_until = NULL,
-    finished_at = NULL, language = NULL
-WHERE notification_id = $1 AND state = 'failed'
-RETURNING notification_id
-"""
-
-_COUNTS = """
-SELECT state, template, coalesce(language, '') AS language, count(*) AS n
-FROM notifications GROUP BY state, template, language
-"""
 
 
 class RetryResult(StrEnum):
@@ -34,11 +22,9 @@ class RetryResult(StrEnum):
 
 async def retry_failed(conn: Connection, *, notification_id: UUID, now: datetime) -> RetryResult:
     """Queue a failed notification again, from its first attempt."""
-    if await conn.fetchval(_RETRY, notification_id, now) is not None:
+    if await repository.requeue_failed(conn, notification_id=notification_id, now=now):
         return RetryResult.QUEUED
-    exists = await conn.fetchval(
-        "SELECT 1 FROM notifications WHERE notification_id = $1", notification_id
-    )
+    exists = await repository.exists(conn, notification_id=notification_id)
     return RetryResult.NOT_FAILED if exists else RetryResult.UNKNOWN
 
 
@@ -52,12 +38,12 @@ class Summary:
 
 async def summary(conn: Connection) -> Summary:
     result = Summary()
-    for row in await conn.fetch(_COUNTS):
-        state, n = row["state"], row["n"]
+    for count in await repository.counts(conn):
+        state, n = count.state, count.n
         result.by_state[state] += n
         if state == "sent":
-            result.sent_by_language[row["language"]] += n
-            result.sent_by_template[row["template"]] += n
+            result.sent_by_language[count.language] += n
+            result.sent_by_template[count.template] += n
         elif state == "failed":
-            result.failed_by_template[row["template"]] += n
+            result.failed_by_template[count.template] += n
     return result

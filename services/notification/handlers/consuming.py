@@ -16,7 +16,7 @@ from services.notification.adapters.contacts_repository import (
 from services.notification.adapters.notification_rows import NewNotification, Settled
 from services.notification.domain.catalog import Notice
 from services.notification.domain.outgoing import notification_id
-from services.notification.outcomes import Outcome, failed_event
+from services.notification.handlers.events import Announcement, failed_event
 from shared.clock import Clock
 from shared.db import Connection
 from shared.events.envelope import CloudEvent
@@ -78,18 +78,18 @@ async def _cancel_for(conn: Connection, applicant_ids: Sequence[str], *, clock: 
         conn, applicant_ids=applicant_ids, error=CONTACT_ERASED, now=clock.now()
     )
     await add_to_outbox(
-        conn, [failed_event(outcome_of(s), reason=CONTACT_ERASED) for s in cancelled]
+        conn, [failed_event(announcement_of(s), reason=CONTACT_ERASED) for s in cancelled]
     )
     return len(cancelled)
 
 
-def outcome_of(settled: Settled) -> Outcome:
-    return Outcome(
+def announcement_of(settled: Settled) -> Announcement:
+    return Announcement(
         notification_id=settled.notification_id,
         cause_event_id=settled.cause_event_id,
         template=settled.template,
         language=choose_language(*settled.languages),
-        applicant_id=settled.subject,
+        applicant_id=settled.applicant_id,
         correlation_id=settled.correlation_id,
         edition_id=settled.edition_id,
     )

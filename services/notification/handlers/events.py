@@ -1,4 +1,4 @@
-"""The events this service publishes about each notification: sent, or failed and why."""
+"""The events notification publishes about each notification: sent, or failed and why."""
 
 from dataclasses import dataclass
 from uuid import UUID
@@ -12,7 +12,7 @@ SERVICE = "notification"
 
 
 @dataclass(frozen=True)
-class Outcome:
+class Announcement:
     """A finished notification, as the public (address-free) events describe it."""
 
     notification_id: UUID
@@ -24,7 +24,7 @@ class Outcome:
     edition_id: str | None
 
 
-def sent_event(outcome: Outcome) -> tuple[str, CloudEvent]:
+def sent_event(outcome: Announcement) -> tuple[str, CloudEvent]:
     payload = NotificationSent(
         notification_id=outcome.notification_id,
         cause_event_id=outcome.cause_event_id,
@@ -34,7 +34,7 @@ def sent_event(outcome: Outcome) -> tuple[str, CloudEvent]:
     return payload.topic, _envelope(payload, outcome)
 
 
-def failed_event(outcome: Outcome, *, reason: str) -> tuple[str, CloudEvent]:
+def failed_event(outcome: Announcement, *, reason: str) -> tuple[str, CloudEvent]:
     payload = NotificationFailed(
         notification_id=outcome.notification_id,
         cause_event_id=outcome.cause_event_id,
@@ -45,7 +45,7 @@ def failed_event(outcome: Outcome, *, reason: str) -> tuple[str, CloudEvent]:
     return payload.topic, _envelope(payload, outcome)
 
 
-def _envelope(payload: NotificationSent | NotificationFailed, outcome: Outcome) -> CloudEvent:
+def _envelope(payload: NotificationSent | NotificationFailed, outcome: Announcement) -> CloudEvent:
     # Keyed by applicant (docs/architecture.md#keys-and-ordering), so one athlete's
     # notifications stay in order.
     return make_event(

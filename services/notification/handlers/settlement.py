@@ -13,9 +13,8 @@ from services.notification.adapters import notifications_repository as repositor
 from services.notification.adapters.dead_letters import NotificationDeadLetters
 from services.notification.adapters.notification_rows import Claimed
 from services.notification.domain.delivery import GiveUp, Outcome, RetryAt, RetryPolicy, Sent
-from services.notification.handlers import outcome_of
-from services.notification.outcomes import Outcome as Announced
-from services.notification.outcomes import failed_event, sent_event
+from services.notification.handlers.consuming import announcement_of
+from services.notification.handlers.events import Announcement, failed_event, sent_event
 from shared.clock import Clock
 from shared.db import Connection
 from shared.languages import Language
@@ -42,7 +41,7 @@ class Settlement:
         self._clock = clock
 
     async def settle(self, row: Claimed, outcome: Outcome, language: Language) -> None:
-        announced = Announced(
+        announced = Announcement(
             notification_id=row.notification_id,
             cause_event_id=row.cause_event_id,
             template=row.template,
@@ -79,10 +78,10 @@ class Settlement:
         async with self._pool().acquire() as conn, conn.transaction():
             stuck = await repository.unaddressable(conn, created_before=cutoff, limit=limit)
             for settled in stuck:
-                await self._give_up(conn, outcome_of(settled), NO_RECIPIENT, "NoRecipient")
+                await self._give_up(conn, announcement_of(settled), NO_RECIPIENT, "NoRecipient")
         return len(stuck)
 
-    async def _mark_sent(self, conn: Connection, announced: Announced) -> None:
+    async def _mark_sent(self, conn: Connection, announced: Announcement) -> None:
         marked = await repository.mark_sent(
             conn,
             notification_id=announced.notification_id,
@@ -107,7 +106,7 @@ class Settlement:
             )
 
     async def _give_up(
-        self, conn: Connection, announced: Announced, reason: str, error_class: str
+        self, conn: Connection, announced: Announcement, reason: str, error_class: str
     ) -> None:
         cause = await repository.mark_failed(
             conn,
