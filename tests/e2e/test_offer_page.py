@@ -18,7 +18,9 @@ from demo.mailbox import text_of
 from shared import topics
 from shared.events.codec import make_event
 from shared.events.contracts import ContactUpdated
-from tests.integration.test_grant_harness import (
+from tests.support.browser import accessibility_violations, chromium
+from tests.support.dashboard import running_dashboard
+from tests.support.grant import (
     ADMIN,
     SIGNING_KEY,
     Applicant,
@@ -30,10 +32,8 @@ from tests.integration.test_grant_harness import (
     wait_consumed,
     write_edition,
 )
-from tests.integration.test_notification_support import mails_to, notification_env
-from tests.support.browser import accessibility_violations, chromium
-from tests.support.dashboard import running_dashboard
 from tests.support.kafka import produce
+from tests.support.notification import mails_to, notification_env
 from tests.support.processes import ServiceProcess, start_service
 from tests.support.waiting import eventually
 

@@ -9,13 +9,14 @@ import asyncpg
 import pytest
 
 from shared.events.envelope import CloudEvent
-from tests.integration.test_cli_support import (
+from tests.integration.test_notification_smtp_failures import ScriptedSmtp, smtp_server
+from tests.support.cli import (
     accelerator,
     accelerator_json,
     point_cli_at,
 )
-from tests.integration.test_notification_smtp_failures import ScriptedSmtp, smtp_server
-from tests.integration.test_notification_support import (
+from tests.support.kafka import create_topic, produce
+from tests.support.notification import (
     Athlete,
     dead_letters_for,
     mails_to,
@@ -24,7 +25,6 @@ from tests.integration.test_notification_support import (
     rows_of,
     start_notification,
 )
-from tests.support.kafka import create_topic, produce
 from tests.support.processes import free_port, start_service
 from tests.support.waiting import eventually
 

@@ -8,7 +8,7 @@ import pytest
 from shared import topics
 from shared.editions import DEFAULT_EDITIONS_DIR
 from shared.events.envelope import CloudEvent
-from tests.integration.test_cli_support import accelerator, point_cli_at, service_env
+from tests.support.cli import accelerator, point_cli_at, service_env
 from tests.support.kafka import read_to_end
 from tests.support.processes import start_service
 

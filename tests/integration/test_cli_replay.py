@@ -11,7 +11,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from cli.kafka_ops import group_lag, kafka_admin, kafka_reader
 from shared import topics
 from shared.events.envelope import CloudEvent
-from tests.integration.test_cli_support import accelerator, point_cli_at, service_env
+from tests.support.cli import accelerator, point_cli_at, service_env
 from tests.support.kafka import produce
 from tests.support.processes import ServiceProcess, start_service
 from tests.support.waiting import eventually

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from tests.integration.test_cli_edition import edition_dir
-from tests.integration.test_cli_support import accelerator, point_cli_at, service_env
 from tests.integration.test_scoring_pipeline import publish, received, scores, screened
+from tests.support.cli import accelerator, point_cli_at, service_env
 from tests.support.processes import start_service
 from tests.support.waiting import eventually
 

@@ -9,7 +9,7 @@ import pytest
 
 from shared import topics
 from shared.topics import SERVICES
-from tests.integration.test_cli_support import (
+from tests.support.cli import (
     accelerator,
     accelerator_json,
     point_cli_at,

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from services.grant.domain.selection import Candidate, Constraints, rank, select_offers
-from tests.integration.test_grant_harness import (
+from tests.support.grant import (
     ADMIN,
     Applicant,
     answer,

@@ -11,7 +11,7 @@ from typing import Any
 import asyncpg
 import pytest
 
-from tests.integration.test_grant_harness import (
+from tests.support.grant import (
     ADMIN,
     Applicant,
     answer,

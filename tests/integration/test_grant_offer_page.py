@@ -12,7 +12,7 @@ import asyncpg
 import httpx
 import pytest
 
-from tests.integration.test_grant_harness import (
+from tests.support.grant import (
     ADMIN,
     Applicant,
     close_and_wait,

@@ -11,7 +11,7 @@ import asyncpg
 import pytest
 
 from shared.events.envelope import CloudEvent
-from tests.integration.test_grant_harness import (
+from tests.support.grant import (
     ADMIN,
     Applicant,
     answer,

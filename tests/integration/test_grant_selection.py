@@ -10,7 +10,7 @@ import pytest
 from shared import topics
 from shared.events.codec import make_event
 from shared.events.contracts import ApplicationScored
-from tests.integration.test_grant_harness import (
+from tests.support.grant import (
     ADMIN,
     Applicant,
     grant_env,

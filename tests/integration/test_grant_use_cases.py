@@ -19,7 +19,7 @@ from shared.db import migrate
 from shared.editions import Edition, load_editions
 from shared.events.envelope import CloudEvent
 from shared.offer_links import OfferClaim
-from tests.integration.test_grant_harness import Applicant, write_edition
+from tests.support.grant import Applicant, write_edition
 
 pytestmark = pytest.mark.integration
 

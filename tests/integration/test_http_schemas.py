@@ -14,7 +14,7 @@ import pytest
 from shared import topics
 from shared.events.codec import make_event
 from shared.events.contracts import ApplicationReceived, ApplicationScreened
-from tests.integration.test_grant_harness import (
+from tests.support.grant import (
     ADMIN,
     ADMIN_TOKEN,
     Applicant,
@@ -25,8 +25,8 @@ from tests.integration.test_grant_harness import (
     wait_consumed,
     write_edition,
 )
-from tests.integration.test_notification_support import start_notification
 from tests.support.kafka import produce
+from tests.support.notification import start_notification
 from tests.support.processes import start_service
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(400)]

@@ -14,15 +14,18 @@ from services.intake.domain.emails import email_key
 from services.notification.handlers import CONTACT_ERASED
 from shared import topics
 from shared.events.contracts import ApplicationWaitlisted
-from tests.integration.test_grant_harness import write_edition
-from tests.integration.test_notification_support import (
+from tests.support.grant import write_edition
+from tests.support.kafka import produce_to_partition, read_to_end, set_topic_config
+from tests.support.notification import (
     Athlete,
     mails_to,
     publish,
     quiet_queue,
     start_notification,
 )
-from tests.integration.test_withdrawal_support import (
+from tests.support.personal_data import where_found
+from tests.support.waiting import eventually
+from tests.support.withdrawal import (
     ADMIN_TOKEN,
     Applied,
     accept_package,
@@ -33,9 +36,6 @@ from tests.integration.test_withdrawal_support import (
     status_of,
     withdrawn_events,
 )
-from tests.support.kafka import produce_to_partition, read_to_end, set_topic_config
-from tests.support.personal_data import where_found
-from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.integration
 

@@ -13,7 +13,8 @@ from shared import topics
 from shared.events.codec import make_event
 from shared.events.contracts import ApplicationScored
 from shared.events.envelope import CloudEvent
-from tests.integration.test_grant_harness import (
+from tests.integration.test_scoring_pipeline import scores, scoring_env
+from tests.support.grant import (
     ADMIN,
     grant_env,
     grant_events,
@@ -24,13 +25,15 @@ from tests.integration.test_grant_harness import (
     wait_events,
     write_edition,
 )
-from tests.integration.test_notification_support import (
+from tests.support.kafka import produce
+from tests.support.notification import (
     mails_to,
     quiet_queue,
     start_notification,
 )
-from tests.integration.test_scoring_pipeline import scores, scoring_env
-from tests.integration.test_withdrawal_support import (
+from tests.support.processes import start_service
+from tests.support.waiting import eventually
+from tests.support.withdrawal import (
     ADMIN_TOKEN,
     Applied,
     accept_package,
@@ -41,9 +44,6 @@ from tests.integration.test_withdrawal_support import (
     status_of,
     withdrawn_events,
 )
-from tests.support.kafka import produce
-from tests.support.processes import start_service
-from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.integration
 

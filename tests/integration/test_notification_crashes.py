@@ -10,7 +10,7 @@ import asyncpg
 import pytest
 
 from shared.events.contracts import ApplicationScreened
-from tests.integration.test_notification_support import (
+from tests.support.notification import (
     Athlete,
     mails_to,
     notification_records,

@@ -22,7 +22,7 @@ from shared.events.contracts import (
     TrainingEnrolled,
 )
 from shared.events.envelope import CloudEvent
-from tests.integration.test_notification_support import (
+from tests.support.notification import (
     GRANT_URL,
     Athlete,
     erase_contact,

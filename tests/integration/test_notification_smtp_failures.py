@@ -13,7 +13,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from shared import topics
-from tests.integration.test_notification_support import (
+from tests.support.notification import (
     Athlete,
     dead_letters_for,
     mails_to,
