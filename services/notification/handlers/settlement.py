@@ -5,12 +5,13 @@ Each settlement is one transaction; the events it causes go through the outbox w
 
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Protocol
 
 import asyncpg
 
 from services.notification.adapters import metrics
 from services.notification.adapters import notifications_repository as repository
-from services.notification.adapters.dead_letters import NotificationDeadLetters
+from services.notification.adapters.dead_letters import FailedCause
 from services.notification.adapters.notification_rows import Claimed
 from services.notification.domain.delivery import GiveUp, Outcome, RetryAt, RetryPolicy, Sent
 from services.notification.handlers.consuming import announcement_of
@@ -26,12 +27,18 @@ log = get_logger(__name__)
 NO_RECIPIENT = "no contact for the recipient arrived in time"
 
 
+class DeadLetters(Protocol):
+    """Where the cause of an e-mail given up on goes for a person to look at."""
+
+    async def send(self, cause: FailedCause, *, reason: str, error_class: str) -> None: ...
+
+
 class Settlement:
     def __init__(
         self,
         *,
         pool: Callable[[], asyncpg.Pool],
-        dead_letters: Callable[[], NotificationDeadLetters],
+        dead_letters: Callable[[], DeadLetters],
         policy: RetryPolicy,
         clock: Clock,
     ) -> None:
