@@ -161,6 +161,11 @@ class GrantOffered(EventPayload):
 
 
 class _OfferOutcome(EventPayload):
+    """What became of an offer: accepted, declined or expired."""
+
+    topic = topics.GRANTS
+    producer = "grant"
+
     application_id: UUID
     edition_id: str
     offer_id: UUID
@@ -168,20 +173,14 @@ class _OfferOutcome(EventPayload):
 
 class GrantAccepted(_OfferOutcome):
     event_type = "accelerator.grant.accepted.v1"
-    topic = topics.GRANTS
-    producer = "grant"
 
 
 class GrantDeclined(_OfferOutcome):
     event_type = "accelerator.grant.declined.v1"
-    topic = topics.GRANTS
-    producer = "grant"
 
 
 class GrantExpired(_OfferOutcome):
     event_type = "accelerator.grant.expired.v1"
-    topic = topics.GRANTS
-    producer = "grant"
 
 
 class ApplicationWaitlisted(EventPayload):
