@@ -1,5 +1,6 @@
-"""A small stand-in for mailpit: keeps every message it receives over SMTP (port 1025) in
-memory and serves them as mailpit's HTTP API does (port 8025):
+"""A small stand-in for mailpit: keeps in memory every message it receives over SMTP (port
+1025, with SMTPUTF8 as mailpit has it: athletes' addresses may be non-ASCII) and serves them
+as mailpit's HTTP API does (port 8025):
 
 - GET /api/v1/messages?start=N&limit=M: newest first, {"total", "count", "start",
   "messages": [summary…]}, each summary with ID, MessageID, From, To, Subject, Created, Size;
@@ -111,7 +112,7 @@ async def _http(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> N
 
 async def main() -> None:
     loop = asyncio.get_running_loop()
-    smtp = await loop.create_server(lambda: SMTP(Keep()), "0.0.0.0", 1025)
+    smtp = await loop.create_server(lambda: SMTP(Keep(), enable_SMTPUTF8=True), "0.0.0.0", 1025)
     http = await asyncio.start_server(_http, "0.0.0.0", 8025)
     async with smtp, http:
         await asyncio.gather(smtp.serve_forever(), http.serve_forever())
