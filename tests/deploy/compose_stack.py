@@ -204,13 +204,18 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def served(folder: Path, host: str) -> Iterator[str]:
-    """The folder as a pip --find-links page on host (the engine's bridge address)."""
+def served(folder: Path, host: str) -> Iterator[str | None]:
+    """The folder as a pip --find-links page on host (the engine's bridge address); None when
+    this machine has no such address (an engine in a VM), whose builds reach PyPI anyway."""
     handler = functools.partial(_Quiet, directory=str(folder))
     try:
         server = http.server.ThreadingHTTPServer((host, WHEELHOUSE_PORT), handler)
     except OSError:  # taken: any port works, the build only misses its layer cache
-        server = http.server.ThreadingHTTPServer((host, 0), handler)
+        try:
+            server = http.server.ThreadingHTTPServer((host, 0), handler)
+        except OSError:
+            yield None
+            return
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -218,6 +223,12 @@ def served(folder: Path, host: str) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def wheelhouse_build_args(index: str | None, host: str) -> dict[str, str]:
+    if index is None:
+        return {}
+    return {"PIP_FIND_LINKS": index, "PIP_NO_INDEX": "true", "PIP_TRUSTED_HOST": host}
 
 
 def wait_until_healthy(

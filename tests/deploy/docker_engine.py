@@ -1,10 +1,11 @@
-"""A Docker Engine of the deployment test's own, and the host left as it was found.
+"""The Docker Engine of the deployment test: one that already answers (a laptop's), else one
+of its own, and then the host left as it was found.
 
-dockerd runs on a private socket, data root, exec root and pidfile, so no other test run on
+Its own dockerd runs on a private socket, data root, exec root and pidfile, so no other test run on
 this machine sees an engine (they would then pick testcontainers, see infra/choice.py). Its
 data root outlives a run on purpose: the stand-in and project images stay cached there.
-What dockerd changes on the host (net.ipv4.ip_forward, iptables rules, its bridge) is put
-back when it stops.
+What dockerd changes on the host (net.ipv4.ip_forward and the bridge netfilter switches,
+iptables rules, its bridge) is put back when it stops.
 """
 
 import dataclasses
@@ -27,7 +28,12 @@ BRIDGE = "accdeploy0"
 # Private ranges unlikely to be in use on a CI host or a laptop's networks.
 BRIDGE_CIDR = "10.213.0.1/24"
 ADDRESS_POOL = "base=10.213.16.0/20,size=24"
-IP_FORWARD = Path("/proc/sys/net/ipv4/ip_forward")
+# The kernel settings dockerd turns on; those this kernel has are kept and put back.
+SYSCTLS = (
+    Path("/proc/sys/net/ipv4/ip_forward"),
+    Path("/proc/sys/net/bridge/bridge-nf-call-iptables"),
+    Path("/proc/sys/net/bridge/bridge-nf-call-ip6tables"),
+)
 # Tables dockerd writes rules to; each is restored whole from the snapshot taken before.
 _IPTABLES_TABLES = ("filter", "nat")
 _EMPTY_TABLES = {
@@ -65,7 +71,7 @@ def _install_docker() -> None:
 class HostSnapshot:
     """What dockerd is known to change, as it was before it started."""
 
-    ip_forward: str
+    sysctls: dict[str, str]
     iptables: dict[str, str]
     had_bridge: bool
 
@@ -79,7 +85,7 @@ class HostSnapshot:
     @classmethod
     def take(cls) -> "HostSnapshot":
         return cls(
-            ip_forward=IP_FORWARD.read_text().strip(),
+            sysctls={str(p): p.read_text().strip() for p in SYSCTLS if p.exists()},
             iptables={table: _iptables_table(table) for table in _IPTABLES_TABLES},
             had_bridge=Path(f"/sys/class/net/{BRIDGE}").exists(),
         )
@@ -93,8 +99,10 @@ class HostSnapshot:
             )
             if restored.returncode != 0:
                 problems.append(f"iptables {table}: {restored.stderr.strip()}")
-        if IP_FORWARD.read_text().strip() != self.ip_forward:
-            IP_FORWARD.write_text(self.ip_forward + "\n")
+        for name, value in self.sysctls.items():
+            setting = Path(name)
+            if setting.exists() and setting.read_text().strip() != value:
+                setting.write_text(value + "\n")
         if not self.had_bridge and Path(f"/sys/class/net/{BRIDGE}").exists():
             deleted = subprocess.run(
                 ["ip", "link", "delete", BRIDGE], capture_output=True, text=True, check=False
@@ -110,6 +118,8 @@ class DockerEngine:
     run_dir: Path = RUN_DIR
     pid: int | None = None
     snapshot: HostSnapshot | None = None
+    external: bool = False
+    """An engine that answered before the tier started: used as it is, never stopped."""
     log: Path = field(init=False)
 
     def __post_init__(self) -> None:
@@ -122,6 +132,8 @@ class DockerEngine:
     @property
     def env(self) -> dict[str, str]:
         """The environment of every docker and compose command of the tier, and only of it."""
+        if self.external:
+            return dict(os.environ)
         return {
             **os.environ,
             "DOCKER_HOST": self.host,
@@ -131,18 +143,42 @@ class DockerEngine:
             "COMPOSE_DOCKER_CLI_BUILD": "0",
         }
 
-    def answers(self) -> bool:
-        probe = subprocess.run(
-            ["docker", "info", "--format", "{{.ServerVersion}}"],
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        )
+    def answers(self, env: dict[str, str] | None = None) -> bool:
+        try:
+            probe = subprocess.run(
+                ["docker", "info", "--format", "{{.ServerVersion}}"],
+                env=self.env if env is None else env,
+                capture_output=True,
+                text=True,
+                timeout=10,
+                check=False,
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            return False
         return probe.returncode == 0
 
+    def bridge_gateway(self) -> str:
+        """The host's address on the engine's default bridge, where image builds run."""
+        return (
+            run_checked(
+                [
+                    "docker",
+                    "network",
+                    "inspect",
+                    "bridge",
+                    "--format",
+                    "{{(index .IPAM.Config 0).Gateway}}",
+                ],
+                what="reading the engine's bridge address",
+            )
+            if self.external
+            else BRIDGE_CIDR.split("/")[0]
+        )
+
     def start(self, timeout_s: float = 60.0) -> None:
+        if self.answers(dict(os.environ)):
+            self.external = True
+            return
         if shutil.which("dockerd") is None:
             _install_docker()
         for folder in (self.state_dir, self.run_dir, self.state_dir / "client"):
@@ -210,6 +246,8 @@ class DockerEngine:
 
     def stop(self) -> list[str]:
         """Stops our dockerd and restores the host; returns what could not be restored."""
+        if self.external:
+            return []
         if self.pid is not None:
             _terminate(self.pid)
             self.pid = None

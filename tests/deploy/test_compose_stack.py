@@ -9,6 +9,7 @@ serves here) and leaves the host as it found it. Where its time goes is written 
 import asyncio
 import contextlib
 import json
+import re
 import subprocess
 import time
 import uuid
@@ -23,6 +24,7 @@ import pytest
 from demo.athletes import applicants
 from shared.editions import load_editions
 from tests.deploy.compose_stack import (
+    COMPOSE_FILE,
     REPLICAS,
     ROOT,
     Deployment,
@@ -30,8 +32,9 @@ from tests.deploy.compose_stack import (
     served,
     wait_until_healthy,
     wheelhouse,
+    wheelhouse_build_args,
 )
-from tests.deploy.docker_engine import BRIDGE, BRIDGE_CIDR, DockerEngine
+from tests.deploy.docker_engine import BRIDGE, DockerEngine
 from tests.deploy.edition_run import Edition, Urls, until
 from tests.deploy.mail_api import Mail
 from tests.deploy.standins import Images
@@ -107,11 +110,9 @@ def deployment(
     try:
         wheels = wheelhouse()
         watch.lap("wheelhouse for the image (pip download)")
-        bridge = BRIDGE_CIDR.split("/")[0]
+        bridge = engine.bridge_gateway()
         with served(wheels, bridge) as index:
-            deployment.build(
-                {"PIP_FIND_LINKS": index, "PIP_NO_INDEX": "true", "PIP_TRUSTED_HOST": bridge}
-            )
+            deployment.build(wheelhouse_build_args(index, bridge))
         watch.lap("project image: docker compose build")
         deployment.checked("up", "--wait", "--wait-timeout", "300")
         # `up --wait` has been seen to exit 0 with nothing started: check what runs.
@@ -281,3 +282,28 @@ async def _mails_once_settled(edition: Edition, expected: int) -> list[Mail]:
         await until(arrived, f"{expected} e-mails", timeout_s=300)
     await asyncio.sleep(SETTLE_S)
     return await edition.mail.messages()
+
+
+# What the Dockerfile adds to python:3.11-slim: the pinned packages and the code, no more.
+MAX_ADDED_MB = 150
+# The secrets compose requires from the env file (`${NAME:?}`).
+SECRETS = set(re.findall(r"\$\{([A-Z0-9_]+):\?", COMPOSE_FILE.read_text()))
+
+
+def test_the_image_is_small_runs_as_non_root_has_a_healthcheck_and_no_secret(
+    deployment: Deployment,
+) -> None:
+    image = deployment.built_images()[0]
+    config = json.loads(
+        deployment.docker("image", "inspect", "--format", "{{json .Config}}", image)
+    )
+    assert config["User"] not in ("", "0", "root"), "the services would run as root"
+    assert config["Healthcheck"]["Test"][0] == "CMD", config["Healthcheck"]
+    baked = [v.split("=", 1)[0] for v in config["Env"] if v.split("=", 1)[0] in SECRETS]
+    assert not baked, f"secrets set in the image: {baked}"
+    sizes = [
+        int(deployment.docker("image", "inspect", "--format", "{{.Size}}", name))
+        for name in (image, "python:3.11-slim")
+    ]
+    added_mb = (sizes[0] - sizes[1]) / 1e6
+    assert added_mb < MAX_ADDED_MB, f"the image adds {added_mb:.0f} MB to python:3.11-slim"
