@@ -187,7 +187,7 @@ class DockerEngine:
         self.snapshot = HostSnapshot.take()
         self.snapshot.save(self.snapshot_file)
         self._make_bridge()
-        with self.log.open("ab") as output:
+        with self.log.open("wb") as output:  # this run's only: it says why this start failed
             daemon = subprocess.Popen(
                 [
                     "dockerd",

@@ -295,6 +295,8 @@ MAX_ADDED_MB = 150
 SECRETS = set(re.findall(r"\$\{([A-Z0-9_]+):\?", COMPOSE_FILE.read_text()))
 
 
+# Run alone, it pays for starting the deployment, as the edition test does.
+@pytest.mark.timeout(1800)
 def test_the_image_is_small_runs_as_non_root_has_a_healthcheck_and_no_secret(
     deployment: Deployment,
 ) -> None:
