@@ -12,16 +12,16 @@ ARG PIP_FIND_LINKS
 ARG PIP_NO_INDEX
 ARG PIP_TRUSTED_HOST
 
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md deploy/constraints.txt ./
 COPY shared ./shared
 COPY services ./services
 COPY infra ./infra
 # The ops command (`accelerator status`, `replay` after a restore) runs in the same image.
 COPY cli ./cli
 COPY deploy/editions ./deploy/editions
-# Every runtime dependency is pinned in pyproject.toml; the build backend is pinned here.
-RUN pip install "setuptools==80.9.0" \
-    && pip install --no-build-isolation . \
+# pyproject.toml pins the direct dependencies, constraints.txt every package installed.
+RUN pip install -c constraints.txt "setuptools==80.9.0" \
+    && pip install --no-build-isolation -c constraints.txt . \
     && useradd --system --uid 10001 --no-create-home accelerator
 
 # No secret is baked in: tokens, keys and passwords come from the environment at run time.

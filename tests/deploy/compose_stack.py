@@ -33,6 +33,7 @@ COMPOSE_FILE = ROOT / "deploy" / "compose.yaml"
 WHEELHOUSE = ROOT / ".cache" / "deploy-wheels"
 # What the Dockerfile installs besides pyproject's dependencies: its pinned build backend.
 BUILD_BACKEND = "setuptools==80.9.0"
+CONSTRAINTS = ROOT / "deploy" / "constraints.txt"
 PUBLISHED = ("INTAKE_PORT", "GRANT_PORT", "DASHBOARD_PORT", "MAIL_UI_PORT")
 REPLICAS = 2
 SERVICE_NAMES = ("intake", "scoring", "grant", "notification", "dashboard")
@@ -174,27 +175,39 @@ def env_file_settings() -> dict[str, str]:
     }
 
 
-def _pinned_requirements() -> list[str]:
+def _direct_requirements() -> list[str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     return [*project["dependencies"], BUILD_BACKEND]
 
 
 def wheelhouse() -> Path:
     """The image's packages as files, downloaded once per set of pins."""
-    requirements = _pinned_requirements()
-    folder = WHEELHOUSE / hashlib.sha256("\n".join(requirements).encode()).hexdigest()[:16]
+    requirements = _direct_requirements()
+    pins = "\n".join(requirements) + "\n" + CONSTRAINTS.read_text()
+    folder = WHEELHOUSE / hashlib.sha256(pins.encode()).hexdigest()[:16]
     if (folder / ".complete").exists():
         return folder
     folder.mkdir(parents=True, exist_ok=True)
     download = subprocess.run(
-        [sys.executable, "-m", "pip", "download", "-q", "--dest", str(folder), *requirements],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "-q",
+            "--dest",
+            str(folder),
+            "-c",
+            str(CONSTRAINTS),
+            *requirements,
+        ],
         capture_output=True,
         text=True,
         check=False,
     )
     if download.returncode != 0:
         raise InfraError(f"pip download for the image failed:\n{download.stderr[-3000:]}")
-    (folder / ".complete").write_text("\n".join(requirements) + "\n")
+    (folder / ".complete").write_text(pins)
     return folder
 
 
