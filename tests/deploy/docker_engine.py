@@ -9,6 +9,7 @@ iptables rules, its bridge) is put back when it stops.
 """
 
 import dataclasses
+import fcntl
 import json
 import os
 import shutil
@@ -17,6 +18,7 @@ import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 from infra.commands import run_checked, tail
 from infra.errors import InfraError
@@ -121,6 +123,7 @@ class DockerEngine:
     external: bool = False
     """An engine that answered before the tier started: used as it is, never stopped."""
     log: Path = field(init=False)
+    _lock: TextIO | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.log = self.state_dir / "dockerd.log"
@@ -183,6 +186,11 @@ class DockerEngine:
             _install_docker()
         for folder in (self.state_dir, self.run_dir, self.state_dir / "client"):
             folder.mkdir(parents=True, exist_ok=True)
+        # Two runs at once on one machine would share the socket and data root: the second
+        # waits for the first to finish.
+        self._lock = (self.state_dir / "lock").open("w")
+        fcntl.flock(self._lock, fcntl.LOCK_EX)
+        self.run_dir.mkdir(parents=True, exist_ok=True)
         self._recover_from_an_interrupted_run()
         self.snapshot = HostSnapshot.take()
         self.snapshot.save(self.snapshot_file)
@@ -255,6 +263,9 @@ class DockerEngine:
         if not problems:
             self.snapshot_file.unlink(missing_ok=True)
         shutil.rmtree(self.run_dir, ignore_errors=True)
+        if self._lock is not None:
+            self._lock.close()  # releases the flock
+            self._lock = None
         return problems
 
 
