@@ -1,6 +1,7 @@
 """Test infrastructure, chosen as docs/architecture.md#test-infrastructure-choice orders it:
-explicit URLs in the environment, else containers when a Docker engine answers, else the
-project's own local processes. Whatever cannot start fails the run; nothing is skipped."""
+explicit URLs in the environment, else containers when they can start (an engine answers and
+has or can pull their images), else the project's own local processes. Whatever cannot start
+fails the run; nothing is skipped."""
 
 import os
 import secrets
@@ -10,7 +11,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from infra.choice import InfraChoice, choose_infrastructure, docker_engine_answers
+from infra.choice import InfraChoice, choose_infrastructure, containers_can_start
 from infra.provision import provision_sql
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="session")
 def stack_env() -> Iterator[dict[str, str]]:
-    choice = choose_infrastructure(os.environ, docker_engine_answers)
+    choice = choose_infrastructure(os.environ, containers_can_start)
     if choice is InfraChoice.EXPLICIT:
         yield dict(os.environ)
     elif choice is InfraChoice.CONTAINERS:

@@ -1,12 +1,17 @@
 """How tests pick their infrastructure (docs/architecture.md#test-infrastructure-choice)."""
 
+from collections.abc import Sequence
+
 import pytest
 
 from infra.choice import (
+    CONTAINER_IMAGES,
     EXPLICIT_VARIABLES,
     IncompleteExplicitInfrastructure,
     InfraChoice,
     choose_infrastructure,
+    containers_can_start,
+    images_testcontainers_runs,
 )
 
 pytestmark = pytest.mark.unit
@@ -15,7 +20,7 @@ EXPLICIT_ENV = {name: f"value-of-{name.lower()}" for name in EXPLICIT_VARIABLES}
 
 
 class DockerProbe:
-    """Stands in for `docker_engine_answers` and counts how often it was asked."""
+    """Stands in for `containers_can_start` and counts how often it was asked."""
 
     def __init__(self, answer: bool) -> None:
         self.answer = answer
@@ -76,3 +81,54 @@ def test_any_single_missing_variable_is_named(left_out: str) -> None:
     with pytest.raises(IncompleteExplicitInfrastructure, match=left_out) as refused:
         choose_infrastructure(env, DockerProbe(False))
     assert refused.value.missing == [left_out]
+
+
+class Engine:
+    """A docker command line whose engine has some images and can pull others."""
+
+    def __init__(self, present: set[str], pullable: set[str]) -> None:
+        self.present = present
+        self.pullable = pullable
+        self.commands: list[list[str]] = []
+
+    def __call__(self, command: Sequence[str], timeout_s: float) -> bool:
+        self.commands.append(list(command))
+        image = command[-1]
+        if command[1:3] == ["image", "inspect"]:
+            return image in self.present
+        return command[1] == "pull" and image in self.pullable
+
+
+def _choice(engine_answers: bool, engine: Engine) -> InfraChoice:
+    return choose_infrastructure(
+        {}, lambda: containers_can_start(lambda: engine_answers, CONTAINER_IMAGES, engine)
+    )
+
+
+def test_an_engine_that_can_neither_find_nor_pull_the_images_means_local_processes() -> None:
+    # A Docker engine on a host no registry serves: testcontainers could not start anything.
+    engine = Engine(present=set(), pullable=set())
+    assert _choice(True, engine) is InfraChoice.LOCAL_PROCESSES
+    assert ["docker", "pull", "-q", CONTAINER_IMAGES[0]] in engine.commands
+
+
+def test_an_engine_missing_one_image_that_cannot_be_pulled_means_local_processes() -> None:
+    engine = Engine(present={CONTAINER_IMAGES[0]}, pullable=set())
+    assert _choice(True, engine) is InfraChoice.LOCAL_PROCESSES
+
+
+def test_containers_when_every_image_is_present_or_pullable() -> None:
+    engine = Engine(present={CONTAINER_IMAGES[0]}, pullable=set(CONTAINER_IMAGES[1:]))
+    assert _choice(True, engine) is InfraChoice.CONTAINERS
+    assert ["docker", "pull", "-q", CONTAINER_IMAGES[0]] not in engine.commands
+
+
+def test_no_engine_means_local_processes_without_asking_for_images() -> None:
+    engine = Engine(present=set(CONTAINER_IMAGES), pullable=set())
+    assert _choice(False, engine) is InfraChoice.LOCAL_PROCESSES
+    assert engine.commands == []
+
+
+def test_testcontainers_reaper_image_counts_unless_it_is_disabled() -> None:
+    assert len(images_testcontainers_runs({})) == len(CONTAINER_IMAGES) + 1
+    assert images_testcontainers_runs({"TESTCONTAINERS_RYUK_DISABLED": "true"}) == CONTAINER_IMAGES
