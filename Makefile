@@ -3,7 +3,7 @@
 PY := .venv/bin/python
 RUN_DIR ?= .run
 
-.PHONY: .venv up infra down purge status lint test bench demo docs
+.PHONY: .venv up infra down purge status lint test bench demo docs messages
 
 # Reinstall only when the dependencies changed, not on every target.
 .venv/.installed: pyproject.toml
@@ -67,3 +67,11 @@ bench: .venv/.installed
 # Regenerates docs/asyncapi.yaml and docs/openapi/*.json from the code; CI fails on drift.
 docs: .venv/.installed
 	$(PY) -m infra.contract_docs write
+
+# The texts of the pages into shared/pages/locales/pages.pot (babel.cfg says where they are),
+# then into each language's catalog; a new text waits there for its translation.
+messages: .venv/.installed
+	.venv/bin/pybabel extract -F babel.cfg --no-location --omit-header --sort-output --no-wrap \
+		-o shared/pages/locales/pages.pot .
+	.venv/bin/pybabel update -i shared/pages/locales/pages.pot -d shared/pages/locales -D pages \
+		--no-fuzzy-matching --ignore-obsolete --no-wrap

@@ -6,19 +6,27 @@ from fastapi import FastAPI
 from pydantic import Field, SecretStr
 
 from services.intake import handlers
-from services.intake.entrypoints import admin, applications, errors
+from services.intake.entrypoints import admin, applications, errors, form_pages, status_pages
 from services.intake.entrypoints.dependencies import IntakeApi
 from services.intake.entrypoints.rate_limit import TokenBuckets
 from shared import topics
 from shared.clock import Clock, SystemClock
 from shared.editions import DEFAULT_EDITIONS_DIR, load_editions
+from shared.logs import get_logger
+from shared.pages import stylesheet_router
 from shared.runtime import ServiceRuntime
 from shared.settings import ServiceSettings
+
+log = get_logger(__name__)
 
 
 class IntakeSettings(ServiceSettings):
     # Unset, the admin endpoints accept nobody: closed rather than open.
     admin_token: SecretStr = Field(default=SecretStr(""), description="bearer for admins")
+    # Shared with notification, which signs the same links for the "received" e-mail.
+    status_link_key: SecretStr = Field(
+        default=SecretStr(""), description="HMAC key of the athletes' private status links"
+    )
     editions_dir: Path = DEFAULT_EDITIONS_DIR
     # Submissions arrive concurrently and each holds a connection only for its transaction.
     db_pool_size: int = Field(default=8, ge=1, le=50)
@@ -56,10 +64,19 @@ def build_app(settings: IntakeSettings, *, clock: Clock | None = None) -> FastAP
             per_minute=settings.submission_rate_per_minute, burst=settings.submission_burst
         ),
     )
+    link_key = settings.status_link_key.get_secret_value()
+    if not link_key:
+        log.warning("STATUS_LINK_KEY is not set: the form works, status links are refused")
     app = runtime.create_app(
         [
             applications.router(api, max_body_bytes=settings.max_submission_bytes),
             admin.router(api, max_import_bytes=settings.max_import_bytes),
+            form_pages.router(
+                form_pages.FormPages(api, link_key=link_key),
+                max_body_bytes=settings.max_submission_bytes,
+            ),
+            status_pages.router(status_pages.StatusPages(api, link_key=link_key)),
+            stylesheet_router(),
         ]
     )
     errors.install(app)

@@ -18,6 +18,7 @@ from services.intake.domain.csv_rows import CsvRow
 from services.intake.domain.imports import Imported, ImportReport, Rejected, row_form
 from services.intake.domain.problems import FieldProblem
 from services.intake.domain.submission import ApplicationForm
+from shared import status_links
 from shared.auth import token_matches
 from shared.clock import Clock
 from shared.consumer import Delivery, bound_to
@@ -221,3 +222,23 @@ async def editions_closed(conn: Connection, deliveries: Sequence[Delivery]) -> N
                 await repository.record_edition_closed(
                     conn, edition_id=payload.edition_id, closed_at=payload.closed_at
                 )
+
+
+async def read_linked_application(
+    conn: Connection, *, token: str, key: str, now: datetime
+) -> StoredApplication:
+    """The application a genuine, unexpired status link names; otherwise UnknownApplication."""
+    try:
+        claim = status_links.verify(token, key=key)
+    except (status_links.ForgedToken, ValueError):
+        raise UnknownApplication(token) from None
+    if claim.expires_at <= now:
+        raise UnknownApplication(claim.record_id)
+    application = await repository.find_application(conn, application_id=claim.record_id)
+    if application is None:
+        raise UnknownApplication(claim.record_id)
+    return application
+
+
+async def closed_edition_ids(conn: Connection) -> set[str]:
+    return await repository.closed_edition_ids(conn)

@@ -123,7 +123,7 @@ class ConsentForm(_Form):
 class ApplicationForm(_Form):
     athlete_id: Annotated[
         str,
-        Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{2,39}$", examples=["A365-004711"]),
+        Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{2,39}$", max_length=40, examples=["A365-004711"]),
         AfterValidator(_upper),
     ]
     full_name: Annotated[str, Field(min_length=1, max_length=200), SingleLine]
