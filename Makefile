@@ -71,7 +71,7 @@ docs: .venv/.installed
 # The texts of the pages into shared/pages/locales/pages.pot (babel.cfg says where they are),
 # then into each language's catalog; a new text waits there for its translation.
 messages: .venv/.installed
-	.venv/bin/pybabel extract -F babel.cfg --no-location --omit-header --sort-output --no-wrap \
+	.venv/bin/pybabel extract -F babel.cfg -k N_ --no-location --omit-header --sort-output --no-wrap \
 		-o shared/pages/locales/pages.pot .
 	.venv/bin/pybabel update -i shared/pages/locales/pages.pot -d shared/pages/locales -D pages \
 		--no-fuzzy-matching --ignore-obsolete --no-wrap
