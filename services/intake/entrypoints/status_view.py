@@ -2,12 +2,10 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
-
-from babel.dates import format_datetime
 
 from services.intake.domain.application import StoredApplication
 from services.intake.domain.timeline import status, timeline
+from shared.formatting import format_deadline
 from shared.languages import Language
 from shared.phrases import module_text, reason_text
 
@@ -31,10 +29,6 @@ class StatusView:
     steps: list[StepView]
 
 
-def _when(moment: datetime, language: Language) -> str:
-    return format_datetime(moment, "medium", tzinfo=moment.tzinfo, locale=language)
-
-
 def status_view(
     application: StoredApplication, language: Language, _: Callable[[str], str]
 ) -> StatusView:
@@ -42,7 +36,7 @@ def status_view(
     modules = application.training_modules
     steps: list[StepView] = []
     for step in timeline(application):
-        when = _when(step.at, language)
+        when = format_deadline(step.at, language)
         if step.step == "received":
             steps.append(StepView("received", _("Application received"), when, "ok"))
         elif step.step == "screened" and application.eligible:
