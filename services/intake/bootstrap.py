@@ -5,10 +5,17 @@ from pathlib import Path
 from fastapi import FastAPI
 from pydantic import Field, SecretStr
 
-from services.intake import handlers
-from services.intake.entrypoints import admin, applications, errors, form_pages, status_pages
+from services.intake.entrypoints import (
+    admin,
+    applications,
+    consumer,
+    errors,
+    form_pages,
+    status_pages,
+)
 from services.intake.entrypoints.dependencies import IntakeApi
 from services.intake.entrypoints.rate_limit import TokenBuckets
+from services.intake.entrypoints.status_view import OfferLinks
 from shared import topics
 from shared.clock import Clock, SystemClock
 from shared.editions import DEFAULT_EDITIONS_DIR, load_editions
@@ -27,6 +34,9 @@ class IntakeSettings(ServiceSettings):
     status_link_key: SecretStr = Field(
         default=SecretStr(""), description="HMAC key of the athletes' private status links"
     )
+    # Optional: with them the status page of an offered athlete links to the offer page.
+    grant_url: str = Field(default="", description="public base URL of the grant service")
+    offer_signing_key: SecretStr = Field(default=SecretStr(""), description="HMAC key of offers")
     editions_dir: Path = DEFAULT_EDITIONS_DIR
     # Submissions arrive concurrently and each holds a connection only for its transaction.
     db_pool_size: int = Field(default=8, ge=1, le=50)
@@ -52,8 +62,9 @@ def build_app(settings: IntakeSettings, *, clock: Clock | None = None) -> FastAP
     )
     runtime.consume(
         topics.EDITIONS,
-        handler=handlers.editions_closed,
-        description="Editions closed by grant: intake takes no more applications for them.",
+        topics.GRANTS,
+        handler=consumer.consumed,
+        description=consumer.TOPICS_DESCRIPTION,
     )
     api = IntakeApi(
         pool=lambda: runtime.pool,
@@ -75,7 +86,16 @@ def build_app(settings: IntakeSettings, *, clock: Clock | None = None) -> FastAP
                 form_pages.FormPages(api, link_key=link_key),
                 max_body_bytes=settings.max_submission_bytes,
             ),
-            status_pages.router(status_pages.StatusPages(api, link_key=link_key)),
+            status_pages.router(
+                status_pages.StatusPages(
+                    api,
+                    link_key=link_key,
+                    offers=OfferLinks(
+                        base_url=settings.grant_url,
+                        key=settings.offer_signing_key.get_secret_value(),
+                    ),
+                )
+            ),
             stylesheet_router(),
         ]
     )

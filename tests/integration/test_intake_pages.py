@@ -6,18 +6,25 @@ for a cookie scoped to its application and then leaves the URL."""
 import re
 import uuid
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
 
+from shared import offer_links, topics
+from shared.events.codec import make_event
+from shared.events.contracts import ApplicationWaitlisted, EventPayload, GrantAccepted, GrantOffered
 from tests.integration.test_intake_api import EDITION, application, submit
+from tests.support.kafka import produce
 from tests.support.processes import ServiceProcess, running_service
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.integration
 
 LINK_KEY = "intake-pages-test-status-link-key"
 ADMIN_TOKEN = "intake-pages-test-admin-token"
+OFFER_KEY = "intake-pages-test-offer-key"
 _INVALID = re.compile(r'<div class="field invalid" data-field="([^"]+)">')
 _STATUS_LINK = re.compile(r'id="status-link" href="([^"]+)"')
 
@@ -32,6 +39,8 @@ async def intake(
         tmp_path_factory.mktemp("intake-pages"),
         ADMIN_TOKEN=ADMIN_TOKEN,
         STATUS_LINK_KEY=LINK_KEY,
+        GRANT_URL="https://grant.example.org",
+        OFFER_SIGNING_KEY=OFFER_KEY,
         SUBMISSION_RATE_PER_MINUTE="1000000",
         SUBMISSION_BURST="100000",
     ) as process:
@@ -188,3 +197,74 @@ async def test_a_status_link_becomes_a_cookie_of_its_application_and_leaves_the_
         assert (await http.get(f"/status/{uuid.uuid4().hex}")).status_code == 404
     assert "/status/[redacted]" in intake.log_text()
     assert link.split("/status/", 1)[1].split("?")[0] not in intake.log_text()
+
+
+async def _apply_in_browser_terms(http: httpx.AsyncClient) -> uuid.UUID:
+    """Applies through the form, keeping the status cookie in `http`; the application id."""
+    applied = await http.post(
+        f"/apply/{EDITION}", params={"lang": "de"}, data=dict_list(as_page_form(application()))
+    )
+    assert applied.status_code == 303, applied.text
+    return uuid.UUID(applied.headers["location"].split("/")[2])
+
+
+async def _publish(bootstrap: str, *payloads: EventPayload) -> None:
+    records = []
+    for payload in payloads:
+        subject = str(getattr(payload, "application_id", ""))
+        event = make_event(
+            payload, service="grant", subject=subject, correlation_id="pages", edition_id=EDITION
+        )
+        records.append((subject, event.to_bytes()))
+    await produce(bootstrap, topics.GRANTS, records)
+
+
+async def _shows(http: httpx.AsyncClient, application_id: uuid.UUID, text: str) -> str:
+    page: list[str] = []
+
+    async def shown() -> bool:
+        response = await http.get(f"/applications/{application_id}", params={"lang": "de"})
+        page[:] = [response.text]
+        return text in response.text
+
+    await eventually(shown, 30, what=f"{text!r} on the status page")
+    return page[0]
+
+
+async def test_the_status_page_tells_what_grant_decided(
+    intake: ServiceProcess, stack_env: dict[str, str]
+) -> None:
+    bootstrap = stack_env["KAFKA_BOOTSTRAP_SERVERS"]
+    deadline = datetime.now(UTC).replace(microsecond=0) + timedelta(days=14)
+    offer_id = uuid.uuid4()
+    async with (
+        httpx.AsyncClient(base_url=intake.url, timeout=30) as offered,
+        httpx.AsyncClient(base_url=intake.url, timeout=30) as waiting,
+    ):
+        lea, sam = await _apply_in_browser_terms(offered), await _apply_in_browser_terms(waiting)
+        await _publish(
+            bootstrap,
+            GrantOffered(
+                application_id=lea,
+                edition_id=EDITION,
+                offer_id=offer_id,
+                amount_cents=1_000_000,
+                currency="USD",
+                components=["mentoring"],
+                rank=2,
+                expires_at=deadline,
+            ),
+            ApplicationWaitlisted(application_id=sam, edition_id=EDITION, rank=3),
+        )
+        page = await _shows(offered, lea, "Paket angeboten")
+        assert "Sie belegen Rang 2" in page
+        token = offer_links.sign(offer_id, deadline, key=OFFER_KEY)
+        assert f'href="https://grant.example.org/offers/{token}?lang=de"' in page
+        await _shows(waiting, sam, "Sie stehen auf Rang 3 der Warteliste.")
+
+        await _publish(
+            bootstrap, GrantAccepted(application_id=lea, edition_id=EDITION, offer_id=offer_id)
+        )
+        page = await _shows(offered, lea, "Sie haben das Paket angenommen")
+        assert "Sie belegen Rang 2" in page
+        assert "/offers/" not in page

@@ -8,7 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from services.intake import handlers
+from services.intake import handlers, selection_handlers
 from services.intake.domain.application import StoredApplication
 from services.intake.entrypoints.dependencies import IntakeApi
 from services.intake.entrypoints.page_support import (
@@ -20,14 +20,15 @@ from services.intake.entrypoints.page_support import (
     to_application,
     with_lang,
 )
-from services.intake.entrypoints.status_view import status_view
+from services.intake.entrypoints.status_view import OfferLinks, status_view
 from shared import status_links
 
 
 class StatusPages:
-    def __init__(self, api: IntakeApi, *, link_key: str) -> None:
+    def __init__(self, api: IntakeApi, *, link_key: str, offers: OfferLinks) -> None:
         self._api = api
         self._key = link_key
+        self._offers = offers
 
     def not_valid(self, request: Request) -> HTMLResponse:
         _language, _ = gettext_for(request)
@@ -67,7 +68,11 @@ class StatusPages:
         if application is None:
             return self.not_valid(request)
         language, _ = gettext_for(request)
-        view = status_view(application, language, _)
+        async with self._api.pool().acquire() as conn:
+            selection = await selection_handlers.read_selection(
+                conn, application_id=application.application_id
+            )
+        view = status_view(application, selection, language, _, self._offers)
         context = {"status": view, "programme": self._programme(application)}
         return render(request, "status.html.j2", context, language=language)
 
