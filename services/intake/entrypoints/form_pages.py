@@ -3,8 +3,7 @@
 the JSON API does: the same size limit, rate limit, checks and use case. Problems are shown
 beside their fields in the reader's language, with everything typed kept."""
 
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from collections.abc import Mapping
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -14,10 +13,10 @@ from starlette.datastructures import FormData
 from services.intake import handlers
 from services.intake.domain.application import DuplicateApplication, EditionNotOpen, ensure_open
 from services.intake.domain.form_fields import submission_body
-from services.intake.domain.problems import field_path
 from services.intake.domain.submission import ApplicationForm, FutureCareerEnd
 from services.intake.entrypoints import form_texts
 from services.intake.entrypoints.dependencies import IntakeApi
+from services.intake.entrypoints.form_input import field_problems, posted_values
 from services.intake.entrypoints.form_view import form_sections
 from services.intake.entrypoints.page_support import (
     gettext_for,
@@ -67,7 +66,7 @@ class FormPages:
 
     async def unavailable(self, request: Request, edition_id: str) -> HTMLResponse | None:
         """The page of an unknown or closed edition, or None when it takes applications."""
-        _language, _ = gettext_for(request)
+        language, _ = gettext_for(request)
         edition = self._api.editions.get(edition_id)
         if edition is None:
             texts = [_("There is no edition of the programme under this address.")]
@@ -77,8 +76,8 @@ class FormPages:
                 _("%(programme)s takes no applications now.") % {"programme": edition.name},
                 _("Its applications were open from %(opens)s to %(closes)s.")
                 % {
-                    "opens": format_deadline(edition.opens_at, _language),
-                    "closes": format_deadline(edition.closes_at, _language),
+                    "opens": format_deadline(edition.opens_at, language),
+                    "closes": format_deadline(edition.closes_at, language),
                 },
             ]
             return message(request, "closed", _("Applications are closed"), texts, status=409)
@@ -98,7 +97,7 @@ class FormPages:
         sections = form_sections(
             language=language,
             gettext=_,
-            posted=_typed(posted),
+            posted=posted_values(posted),
             errors=errors,
             this_year=self._api.now().year,
         )
@@ -126,11 +125,11 @@ class FormPages:
             return unavailable
         edition = self.edition(edition_id)
         posted = await request.form()
-        body = submission_body(_typed(posted))
+        body = submission_body(posted_values(posted))
         try:
             form = ApplicationForm.model_validate(body)
         except ValidationError as exc:
-            errors = _problems(exc.errors(include_url=False), body, _)
+            errors = field_problems(exc.errors(include_url=False), body, _)
             return self.form(request, edition, posted=posted, errors=errors, status_code=422)
         try:
             async with self._api.pool().acquire() as conn:
@@ -160,27 +159,6 @@ class FormPages:
             now=application.submitted_at,
             page="/received",
         )
-
-
-def _typed(posted: FormData | None) -> Callable[[str], list[str]]:
-    """A field's values as typed (a form of this page uploads no files)."""
-    if posted is None:
-        return lambda _name: []
-    return lambda name: [v for v in posted.getlist(name) if isinstance(v, str)]
-
-
-def _problems(
-    errors: Sequence[Mapping[str, Any]], body: Mapping[str, Any], _: form_texts.Gettext
-) -> dict[str, str]:
-    """The first problem of each field, by the field's name in the form (and in the API)."""
-    found: dict[str, str] = {}
-    for error in errors:
-        field = field_path(error["loc"]).split("[", 1)[0]
-        kind = error["type"]
-        if field == "career_end_year" and kind == "value_error":
-            kind = "career_end_not_yet" if "career_end_year" in body else "career_end_required"
-        found.setdefault(field, form_texts.problem(kind, field, error.get("ctx") or {}, _))
-    return found
 
 
 def router(pages: FormPages, *, max_body_bytes: int) -> APIRouter:
