@@ -3,14 +3,12 @@ label, help, limits (from domain/form_fields.py), what was typed and what is wro
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
-
-from babel import Locale
 
 from services.intake.domain.committee_names import committee_names
 from services.intake.domain.form_fields import FieldSpec, form_fields
 from services.intake.entrypoints import form_texts
-from shared.languages import SUPPORTED, Language
+from services.intake.entrypoints.page_support import language_names
+from shared.languages import Language
 
 
 @dataclass(frozen=True)
@@ -36,22 +34,13 @@ class Section:
     fields: list[FieldView] = field(default_factory=list)
 
 
-@cache
-def _language_names() -> tuple[tuple[str, str], ...]:
-    # Each language in its own words, as a reader looks for it.
-    return tuple(
-        (code, (Locale.parse(code).get_display_name(code) or code).capitalize())
-        for code in SUPPORTED
-    )
-
-
 def _options(
     spec: FieldSpec, language: Language, choices: Mapping[str, str]
 ) -> Sequence[tuple[str, str]]:
     if spec.kind == "committees":
         return committee_names(language)
     if spec.path == "language":
-        return _language_names()
+        return language_names()
     return [(value, choices.get(value, value.replace("_", " "))) for value in spec.choices]
 
 

@@ -1,8 +1,9 @@
 """What intake's pages share: the renderer, the language switcher, the message page and the
 cookie a status link is exchanged for."""
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
+from functools import cache
 from typing import Final
 from urllib.parse import urlencode
 from uuid import UUID
@@ -11,26 +12,29 @@ from babel import Locale
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from services.intake.entrypoints.form_texts import Gettext
 from shared.languages import SUPPORTED, Language
 from shared.pages import SECURITY_HEADERS, PageRenderer, reader_language, translations
 
 DEFAULT_PROGRAMME: Final = "Athlete365 Business Accelerator"
 STATUS_COOKIE: Final = "status_link"
-Gettext = Callable[[str], str]
 
 PAGES = PageRenderer("services.intake")
 
 
-def language_links(request: Request) -> list[tuple[str, str, str]]:
-    """(code, name in that language, this page in it): a switcher of plain links."""
-    return [
-        (
-            code,
-            (Locale.parse(code).get_display_name(code) or code).capitalize(),
-            f"{request.url.path}?{urlencode({'lang': code})}",
-        )
+@cache
+def language_names() -> tuple[tuple[str, str], ...]:
+    """Each served language in its own words, as a reader looks for it."""
+    return tuple(
+        (code, (Locale.parse(code).get_display_name(code) or code).capitalize())
         for code in SUPPORTED
-    ]
+    )
+
+
+def language_links(request: Request) -> list[tuple[str, str, str]]:
+    """(code, name, this page in it): a switcher of plain links."""
+    path = request.url.path
+    return [(code, name, f"{path}?{urlencode({'lang': code})}") for code, name in language_names()]
 
 
 def render(

@@ -1,6 +1,5 @@
 """An application's timeline written for the athlete, in their language."""
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID
@@ -8,12 +7,11 @@ from uuid import UUID
 from services.intake.domain.application import StoredApplication
 from services.intake.domain.selection import OFFER_OUTCOMES, Selection
 from services.intake.domain.timeline import status, timeline
+from services.intake.entrypoints.form_texts import Gettext
 from shared import offer_links
 from shared.formatting import format_deadline
 from shared.languages import Language
 from shared.phrases import module_text, reason_text
-
-Gettext = Callable[[str], str]
 
 
 @dataclass(frozen=True)
