@@ -53,11 +53,12 @@ def print_summary(console: Console, outcome: Outcome, env: dict[str, str]) -> No
         console.print(f"  {key:<17} {env.get(key, '-')}")
     edition = picture.edition_id
     intake = env.get("INTAKE_URL")
-    console.print(f"  application form  {intake}/apply/{edition}  (closed now: the demo closed it)")
+    console.print(f"  application form  {intake}/apply/{edition}  (closed: the demo closed it)")
     console.print(f"  open editions     {intake}/")
     status_link = a_status_link(Path(env["MAIL_DIR"])) if env.get("MAIL_DIR") else None
-    if status_link:
-        console.print(f"  an athlete's page {status_link}  (from a received e-mail)")
+    if status_link:  # on one line, whole, to be copied or clicked in a terminal
+        line = f"  an athlete's page {status_link}  (from a received e-mail)"
+        console.print(line, soft_wrap=True)
     console.print(f"  dashboard         {env.get('DASHBOARD_URL')}/?edition={edition}  (live)")
     console.print(f"  standings         {env.get('GRANT_URL')}/v1/editions/{edition}/standings")
     console.print(f"  e-mail summary    {env.get('NOTIFICATION_URL')}/v1/notifications/summary")
