@@ -68,8 +68,8 @@ bench: .venv/.installed
 docs: .venv/.installed
 	$(PY) -m infra.contract_docs write
 
-# The texts of the pages into shared/pages/locales/pages.pot (babel.cfg says where they are),
-# then into each language's catalog; a new text waits there for its translation.
+# The texts of the pages and e-mails into shared/pages/locales/pages.pot (babel.cfg says where
+# they are), then into each language's catalog; a new text waits there for its translation.
 messages: .venv/.installed
 	.venv/bin/pybabel extract -F babel.cfg -k N_ --no-location --omit-header --sort-output --no-wrap \
 		-o shared/pages/locales/pages.pot .
