@@ -6,7 +6,7 @@ axe-core finds nothing serious on the form or the status page."""
 
 import re
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -25,6 +25,14 @@ pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 PHONE: ViewportSize = {"width": 390, "height": 844}
 _STATUS_LINK = re.compile(r"https?://\S+/status/[A-Za-z0-9_-]+\?lang=\w+")
+
+
+@pytest.fixture(autouse=True)
+def _patient_checks() -> Iterator[None]:
+    """Each page and e-mail is waited for, not timed: a busy machine answers later."""
+    expect.set_options(timeout=20_000)
+    yield
+    expect.set_options(timeout=5_000)  # Playwright's own default
 
 
 @pytest.fixture
@@ -57,7 +65,7 @@ async def _received_mail(stack: Stack, address: str) -> EmailMessage:
         found[:] = [m for m in mails_to(stack.env, address) if _STATUS_LINK.search(text_of(m))]
         return bool(found)
 
-    await eventually(arrived, 60, what=f"the received e-mail to {address}")
+    await eventually(arrived, 120, what=f"the received e-mail to {address}")
     return found[0]
 
 
