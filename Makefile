@@ -68,10 +68,10 @@ bench: .venv/.installed
 docs: .venv/.installed
 	$(PY) -m infra.contract_docs write
 
-# The pages' texts: extracts new ones into the catalog template and adds them, untranslated, to
-# every language's catalog (shared/pages/locales/<language>/LC_MESSAGES/pages.po).
+# The texts of the pages and e-mails into shared/pages/locales/pages.pot (babel.cfg says where
+# they are), then into each language's catalog; a new text waits there for its translation.
 messages: .venv/.installed
-	.venv/bin/pybabel extract -F babel.cfg -o shared/pages/locales/pages.pot --no-location \
-		--omit-header --sort-output .
+	.venv/bin/pybabel extract -F babel.cfg -k N_ --no-location --omit-header --sort-output --no-wrap \
+		-o shared/pages/locales/pages.pot .
 	.venv/bin/pybabel update -i shared/pages/locales/pages.pot -d shared/pages/locales -D pages \
-		--no-location --omit-header --ignore-obsolete
+		--no-fuzzy-matching --ignore-obsolete --no-wrap

@@ -21,7 +21,7 @@ _SECTORS = (
 _SOURCING = "textiles packaging electronics equipment food_ingredients footwear".split()
 _FIRST = "Amina Lukas Sofia Kenji Chloé Mateo Ingrid Tariq Léa Jonas Zanele Hugo Mei Ana".split()
 _LAST = "Okafor Schmidt Rossi Tanaka Martin García Larsen Haddad Dubois Weber Nkosi Chen".split()
-_LANGUAGES = ("en", "fr", "de")
+_LANGUAGES = ("en", "fr", "de", "es")
 _PITCH_WORDS = (
     "we source sustainable equipment for clubs and sell across borders through "
     "online marketplaces with reliable logistics and athlete-tested quality"
@@ -43,7 +43,7 @@ def _valid_body(rng: random.Random, n: int, tag: str) -> dict[str, Any]:
         "athlete_id": f"A365-{tag}{n:06d}",
         "full_name": f"{first} {last}",
         "email": f"{first.lower()}.{last.lower()}.{tag}{n}@athletes.example.org",
-        "language": rng.choices(_LANGUAGES, weights=(5, 3, 2))[0],
+        "language": rng.choices(_LANGUAGES, weights=(5, 3, 2, 2))[0],
         "country": rng.choice(_COUNTRIES),
         "sport": rng.choice(_SPORTS),
         "athlete_status": status,

@@ -45,3 +45,15 @@ def offer_mails(mail_dir: Path) -> dict[str, OfferMail]:
                 decline_url=decline.group(1),
             )
     return found
+
+
+_STATUS_LINK = re.compile(r"https?://\S+/status/[A-Za-z0-9_-]+\?lang=\w+")
+
+
+def a_status_link(mail_dir: Path) -> str | None:
+    """The private status link of one "received" e-mail, to look at an athlete's page."""
+    for message in mailbox.Maildir(mail_dir, create=False):
+        found = _STATUS_LINK.search(text_of(message))
+        if found:
+            return found.group(0)
+    return None

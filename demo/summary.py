@@ -1,10 +1,12 @@
 """The table `make demo` ends with."""
 
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
+from demo.mailbox import a_status_link
 from demo.run import Outcome
 
 
@@ -50,6 +52,13 @@ def print_summary(console: Console, outcome: Outcome, env: dict[str, str]) -> No
     for key in ("INTAKE_URL", "SCORING_URL", "GRANT_URL", "NOTIFICATION_URL", "MAIL_DIR"):
         console.print(f"  {key:<17} {env.get(key, '-')}")
     edition = picture.edition_id
+    intake = env.get("INTAKE_URL")
+    console.print(f"  application form  {intake}/apply/{edition}  (closed: the demo closed it)")
+    console.print(f"  open editions     {intake}/")
+    status_link = a_status_link(Path(env["MAIL_DIR"])) if env.get("MAIL_DIR") else None
+    if status_link:  # on one line, whole, to be copied or clicked in a terminal
+        line = f"  an athlete's page {status_link}  (from a received e-mail)"
+        console.print(line, soft_wrap=True)
     console.print(f"  dashboard         {env.get('DASHBOARD_URL')}/?edition={edition}  (live)")
     console.print(f"  standings         {env.get('GRANT_URL')}/v1/editions/{edition}/standings")
     console.print(f"  e-mail summary    {env.get('NOTIFICATION_URL')}/v1/notifications/summary")

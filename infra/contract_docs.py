@@ -34,6 +34,7 @@ _PLACEHOLDERS = {
     "ADMIN_TOKEN": "docs",
     "REVIEWER_TOKEN": "docs",
     "OFFER_SIGNING_KEY": "docs",
+    "STATUS_LINK_KEY": "docs",
     "GRANT_URL": "http://localhost:8003",
     "SMTP_HOST": "mail",
     "SMTP_PORT": "1025",

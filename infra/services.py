@@ -35,6 +35,7 @@ _SHARED_KEYS = (
     "ADMIN_TOKEN",
     "REVIEWER_TOKEN",
     "OFFER_SIGNING_KEY",
+    "STATUS_LINK_KEY",
     "SMTP_HOST",
     "SMTP_PORT",
 )
@@ -73,6 +74,7 @@ class ServiceProcess:
             "HTTP_HOST": url.hostname or "127.0.0.1",
             "HTTP_PORT": str(url.port),
             "GRANT_URL": stack_env.get("GRANT_URL", ""),
+            "INTAKE_URL": stack_env.get("INTAKE_URL", ""),
             **(_LOCAL_INTAKE_LIMITS if self.name == "intake" else {}),
         }
 

@@ -74,6 +74,7 @@ class StackSecrets:
     admin_token: str
     reviewer_token: str
     offer_signing_key: str
+    status_link_key: str
 
     @classmethod
     def reuse_or_create(cls, previous: Mapping[str, str]) -> "StackSecrets":
@@ -91,6 +92,7 @@ class StackSecrets:
             admin_token=kept(previous.get("ADMIN_TOKEN")),
             reviewer_token=kept(previous.get("REVIEWER_TOKEN")),
             offer_signing_key=kept(previous.get("OFFER_SIGNING_KEY")),
+            status_link_key=kept(previous.get("STATUS_LINK_KEY")),
         )
 
 
@@ -140,5 +142,6 @@ def stack_env(
         "ADMIN_TOKEN": credentials.admin_token,
         "REVIEWER_TOKEN": credentials.reviewer_token,
         "OFFER_SIGNING_KEY": credentials.offer_signing_key,
+        "STATUS_LINK_KEY": credentials.status_link_key,
         **{key: f"http://{LOOPBACK}:{port}" for key, port in http_ports.items()},
     }

@@ -70,4 +70,10 @@ def format_time_left(left: timedelta, language: Language) -> str:
         for amount, unit in units
         if amount
     ]
-    return format_list(parts, style="unit", locale=locale)
+    try:
+        return format_list(parts, style="unit", locale=locale)
+    except KeyError:
+        # Babel does not fill a locale's partial list patterns from its parent: Spanish
+        # defines only the last join of a unit list ("{0} y {1}"), so its standard list,
+        # which is complete and joins two parts the same way, stands in.
+        return format_list(parts, style="standard", locale=locale)

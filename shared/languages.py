@@ -1,8 +1,9 @@
-"""The languages the programme writes in, and how a reader's language is chosen."""
+"""The languages the programme writes in, and how a reader's language is chosen. A language
+is a catalog (shared/pages/locales/<code>/LC_MESSAGES/pages.po) and its code here."""
 
 from typing import Final, Literal, get_args
 
-Language = Literal["en", "fr", "de"]
+Language = Literal["en", "fr", "de", "es"]
 
 SUPPORTED: Final[tuple[Language, ...]] = get_args(Language)
 FALLBACK: Final[Language] = "en"

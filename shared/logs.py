@@ -15,14 +15,14 @@ PERSONAL_KEYS: Final = frozenset(
     {"email", "full_name", "name", "first_name", "last_name", "phone", "address", "to", "recipient"}
 )
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
-# An offer link's token is the credential that accepts the package: never in a log line,
-# whichever service or library (uvicorn's access log, say) writes the URL.
-_OFFER_TOKEN = re.compile(r"(/offers/)[^/?#\s\"]+")
+# An offer link's token accepts the package, a status link's token shows the application:
+# never in a log line, whichever service or library (uvicorn's access log, say) writes it.
+_LINK_TOKEN = re.compile(r"(/(?:offers|status)/)[^/?#\s\"]+")
 
 
 def _scrub(value: Any) -> Any:
     if isinstance(value, str):
-        return _OFFER_TOKEN.sub(rf"\g<1>{REDACTED}", _EMAIL.sub(REDACTED, value))
+        return _LINK_TOKEN.sub(rf"\g<1>{REDACTED}", _EMAIL.sub(REDACTED, value))
     if isinstance(value, dict):
         return {k: REDACTED if k in PERSONAL_KEYS else _scrub(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

@@ -1,10 +1,5 @@
-"""Offer links: a token that names one offer and its deadline, signed with HMAC-SHA256.
-
-    payload = version (1 byte, 1) || offer id (16 bytes) || deadline (8 bytes, big-endian
-              signed Unix seconds)
-    mac     = HMAC-SHA256(key = OFFER_SIGNING_KEY as UTF-8,
-                          msg = b"accelerator.offer-link:" || payload)
-    token   = base64url(payload || mac), without padding: 76 characters
+"""Offer links: a token that names one offer and its deadline, signed with OFFER_SIGNING_KEY
+(the format is in shared/signed_links.py; purpose b"accelerator.offer-link:").
 
 The offer e-mail links to pages, never to an action: `{GRANT_URL}/offers/{token}?lang=fr`
 (the offer, with Accept and Decline buttons) and `{GRANT_URL}/offers/{token}/decline?lang=fr`
@@ -17,30 +12,17 @@ published. Grant checks the signature in constant time and then the
 offer's state, which makes a link single-use and dead after the deadline.
 """
 
-import base64
-import binascii
-import hashlib
-import hmac
-import re
-import struct
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Literal
+from datetime import datetime
+from typing import Final, Literal
 from urllib.parse import urlencode
 from uuid import UUID
 
+from shared.signed_links import TOKEN_LENGTH, VERSION, ForgedToken, LinkSigner
+
 OfferAction = Literal["accept", "decline"]
 ACTIONS: tuple[OfferAction, ...] = ("accept", "decline")
-VERSION = 1
-_CONTEXT = b"accelerator.offer-link:"
-_PAYLOAD = struct.Struct(">B16sq")
-_MAC_BYTES = hashlib.sha256().digest_size
-TOKEN_LENGTH = 76
-_TOKEN = re.compile(rf"[A-Za-z0-9_-]{{{TOKEN_LENGTH}}}")
-
-
-class ForgedToken(ValueError):
-    """Not a token this key signed."""
+_SIGNER: Final = LinkSigner(b"accelerator.offer-link:")
 
 
 @dataclass(frozen=True)
@@ -51,34 +33,14 @@ class OfferClaim:
     expires_at: datetime
 
 
-def _mac(payload: bytes, key: str) -> bytes:
-    if not key:
-        raise ValueError("an offer signing key is required")
-    return hmac.new(key.encode(), _CONTEXT + payload, hashlib.sha256).digest()
-
-
 def sign(offer_id: UUID, expires_at: datetime, *, key: str) -> str:
-    if expires_at.tzinfo is None:
-        raise ValueError("expires_at must be timezone-aware")
-    payload = _PAYLOAD.pack(VERSION, offer_id.bytes, int(expires_at.timestamp() // 1))
-    return base64.urlsafe_b64encode(payload + _mac(payload, key)).rstrip(b"=").decode()
+    return _SIGNER.sign(offer_id, expires_at, key=key)
 
 
 def verify(token: str, *, key: str) -> OfferClaim:
     """The claim of a genuine token; ForgedToken for anything else."""
-    if not _TOKEN.fullmatch(token):
-        raise ForgedToken("malformed offer token")
-    try:
-        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-    except (binascii.Error, ValueError) as exc:
-        raise ForgedToken("malformed offer token") from exc
-    payload, mac = raw[: _PAYLOAD.size], raw[_PAYLOAD.size :]
-    if len(mac) != _MAC_BYTES or not hmac.compare_digest(mac, _mac(payload, key)):
-        raise ForgedToken("offer token signature does not match")
-    version, offer_id, deadline = _PAYLOAD.unpack(payload)
-    if version != VERSION:
-        raise ForgedToken(f"unknown offer token version {version}")
-    return OfferClaim(UUID(bytes=offer_id), datetime.fromtimestamp(deadline, UTC))
+    claim = _SIGNER.verify(token, key=key)
+    return OfferClaim(claim.record_id, claim.expires_at)
 
 
 def offer_links(grant_url: str, token: str, language: str) -> dict[OfferAction, str]:
@@ -87,3 +49,6 @@ def offer_links(grant_url: str, token: str, language: str) -> dict[OfferAction, 
     page = f"{grant_url.rstrip('/')}/offers/{token}"
     query = f"?{urlencode({'lang': language})}"
     return {"accept": page + query, "decline": f"{page}/decline{query}"}
+
+
+__all__ = ["TOKEN_LENGTH", "VERSION", "ForgedToken", "OfferClaim", "offer_links", "sign", "verify"]

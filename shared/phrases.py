@@ -1,5 +1,6 @@
 """Readable words for the codes events carry: screening reasons, package components, modules;
-the same in e-mails and on pages.
+the same in e-mails and on pages, translated through the shared catalogs (shared/pages/locales,
+extracted by `make messages` from the N_ marks below).
 
 An unknown code still reads as a sentence (with the code, so support can look it up) rather
 than breaking the e-mail: producers may add codes before this list learns them.
@@ -8,85 +9,54 @@ than breaking the e-mail: producers may add codes before this list learns them.
 from typing import Final
 
 from shared.languages import Language
+from shared.pages import translations
 
-_REASONS: Final[dict[str, dict[Language, str]]] = {
-    "career_ended_too_long_ago": {
-        "en": "Your sporting career ended more than 12 years before your application; the "
-        "accelerator supports athletes in their move from sport into business.",
-        "fr": "Votre carrière sportive s'est terminée plus de 12 ans avant votre candidature ; "
-        "l'accélérateur accompagne les athlètes dans leur passage du sport à l'entreprise.",
-        "de": "Ihre sportliche Laufbahn endete mehr als 12 Jahre vor Ihrer Bewerbung; der "
-        "Accelerator begleitet Athletinnen und Athleten beim Wechsel vom Sport ins "
-        "Unternehmertum.",
-    },
-}
-_OTHER_REASON: Final[dict[Language, str]] = {
-    "en": "Another eligibility requirement was not met (reference: {code}).",
-    "fr": "Une autre condition d'éligibilité n'est pas remplie (référence : {code}).",
-    "de": "Eine weitere Teilnahmevoraussetzung ist nicht erfüllt (Referenz: {code}).",
-}
 
-_COMPONENTS: Final[dict[str, dict[Language, str]]] = {
-    "logistics_training": {
-        "en": "Logistics training",
-        "fr": "Formation à la logistique",
-        "de": "Logistik-Training",
-    },
-    "operations_training": {
-        "en": "Operations training",
-        "fr": "Formation aux opérations",
-        "de": "Training für Betriebsabläufe",
-    },
-    "sourcing_training": {
-        "en": "Sourcing training",
-        "fr": "Formation à l'approvisionnement",
-        "de": "Beschaffungs-Training",
-    },
-    "mentoring": {"en": "Mentoring", "fr": "Mentorat", "de": "Mentoring"},
+def N_(message: str) -> str:
+    """Marks a text for the catalogs; it is translated where it is used."""
+    return message
+
+
+_REASONS: Final = {
+    "career_ended_too_long_ago": N_(
+        "Your sporting career ended more than 12 years before your application; the "
+        "accelerator supports athletes in their move from sport into business."
+    ),
+}
+_OTHER_REASON: Final = N_("Another eligibility requirement was not met (reference: %(code)s).")
+
+_COMPONENTS: Final = {
+    "logistics_training": N_("Logistics training"),
+    "operations_training": N_("Operations training"),
+    "sourcing_training": N_("Sourcing training"),
+    "mentoring": N_("Mentoring"),
 }
 
-_MODULES: Final[dict[str, dict[Language, str]]] = {
-    "business-foundations": {
-        "en": "Business foundations",
-        "fr": "Les bases de l'entreprise",
-        "de": "Grundlagen der Unternehmensführung",
-    },
-    "ecommerce-and-b2b": {
-        "en": "E-commerce and B2B",
-        "fr": "E-commerce et B2B",
-        "de": "E-Commerce und B2B",
-    },
-    "global-sourcing": {
-        "en": "Global sourcing",
-        "fr": "Approvisionnement international",
-        "de": "Globale Beschaffung",
-    },
-    "logistics-and-operations": {
-        "en": "Logistics and operations",
-        "fr": "Logistique et opérations",
-        "de": "Logistik und Betrieb",
-    },
-    "finance-and-pitching": {
-        "en": "Finance and pitching",
-        "fr": "Finance et pitch",
-        "de": "Finanzen und Pitching",
-    },
+_MODULES: Final = {
+    "business-foundations": N_("Business foundations"),
+    "ecommerce-and-b2b": N_("E-commerce and B2B"),
+    "global-sourcing": N_("Global sourcing"),
+    "logistics-and-operations": N_("Logistics and operations"),
+    "finance-and-pitching": N_("Finance and pitching"),
 }
 
 
 def reason_text(code: str, language: Language) -> str:
+    gettext = translations(language).gettext
     known = _REASONS.get(code)
     if known is None:
-        return _OTHER_REASON[language].format(code=code)
-    return known[language]
+        return gettext(_OTHER_REASON) % {"code": code}
+    return gettext(known)
 
 
 def component_text(code: str, language: Language) -> str:
-    return _COMPONENTS.get(code, {}).get(language) or _humanised(code)
+    known = _COMPONENTS.get(code)
+    return translations(language).gettext(known) if known else _humanised(code)
 
 
 def module_text(code: str, language: Language) -> str:
-    return _MODULES.get(code, {}).get(language) or _humanised(code)
+    known = _MODULES.get(code)
+    return translations(language).gettext(known) if known else _humanised(code)
 
 
 def _humanised(code: str) -> str:

@@ -20,7 +20,7 @@ from services.intake.domain.imports import Imported, ImportReport, Rejected, row
 from services.intake.domain.problems import FieldProblem
 from services.intake.domain.submission import ApplicationForm
 from services.intake.domain.withdrawal import Erased, ensure_withdrawable, erasure_withdraws
-from shared import topics
+from shared import status_links, topics
 from shared.auth import token_matches
 from shared.clock import Clock
 from shared.consumer import Delivery, bound_to
@@ -323,3 +323,23 @@ async def record_consumed(conn: Connection, deliveries: Sequence[Delivery]) -> N
 
 
 _CONSUMED = frozenset({EditionClosed.event_type, GrantAccepted.event_type})
+
+
+async def read_linked_application(
+    conn: Connection, *, token: str, key: str, now: datetime
+) -> StoredApplication:
+    """The application a genuine, unexpired status link names; otherwise UnknownApplication."""
+    try:
+        claim = status_links.verify(token, key=key)
+    except (status_links.ForgedToken, ValueError):
+        raise UnknownApplication(token) from None
+    if claim.expires_at <= now:
+        raise UnknownApplication(claim.record_id)
+    application = await repository.find_application(conn, application_id=claim.record_id)
+    if application is None:
+        raise UnknownApplication(claim.record_id)
+    return application
+
+
+async def closed_edition_ids(conn: Connection) -> set[str]:
+    return await repository.closed_edition_ids(conn)

@@ -9,7 +9,7 @@ from pydantic import Field, SecretStr
 from services.notification.adapters.dead_letters import NotificationDeadLetters
 from services.notification.adapters.renderer import TemplateRenderer
 from services.notification.adapters.smtp_mailer import SmtpMailer
-from services.notification.domain.composition import OfferLinks
+from services.notification.domain.composition import OfferLinks, StatusLinks
 from services.notification.domain.delivery import RetryPolicy
 from services.notification.entrypoints import admin_routes, consumer
 from services.notification.entrypoints.sender_loop import SenderLoop
@@ -34,6 +34,10 @@ class NotificationSettings(ServiceSettings):
     mail_from: str = "Athlete365 Business Accelerator <no-reply@accelerator.athlete365.example>"
     grant_url: str = Field(default="", description="public base URL of the grant service")
     offer_signing_key: SecretStr = Field(default=SecretStr(""), description="HMAC key of offers")
+    intake_url: str = Field(default="", description="public base URL of the intake service")
+    status_link_key: SecretStr = Field(
+        default=SecretStr(""), description="HMAC key of the athletes' status links (intake's)"
+    )
     # Unset, the admin API accepts nobody.
     admin_token: SecretStr = Field(default=SecretStr(""), description="bearer for admins")
     editions_dir: Path = DEFAULT_EDITIONS_DIR
@@ -83,6 +87,9 @@ def build_app(settings: NotificationSettings) -> FastAPI:
         writer=LetterWriter(
             renderer=TemplateRenderer(),
             offer_links=offer_links,
+            status_links=StatusLinks(
+                base_url=settings.intake_url, key=settings.status_link_key.get_secret_value()
+            ),
             programmes={e.id: e.name for e in editions.values()},
             mail_from=settings.mail_from,
         ),
@@ -103,6 +110,8 @@ def build_app(settings: NotificationSettings) -> FastAPI:
     async def start_sending() -> None:
         if not (offer_links.base_url and offer_links.key):
             log.error("GRANT_URL or OFFER_SIGNING_KEY is not set: offer e-mails cannot be sent")
+        if not (settings.intake_url and settings.status_link_key.get_secret_value()):
+            log.warning("INTAKE_URL or STATUS_LINK_KEY is not set: no status link in e-mails")
         loop.start()
 
     runtime.on_startup(start_sending)

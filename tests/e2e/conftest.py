@@ -12,6 +12,8 @@ from shared.editions import DEFAULT_EDITIONS_DIR, Edition, load_editions
 from tests.support.processes import ServiceProcess, start_service
 
 ORDER = ("intake", "scoring", "grant", "notification")
+# Intake and notification share it, as they share STATUS_LINK_KEY when deployed.
+STATUS_LINK_KEY = "e2e-status-link-key"
 
 
 @dataclass
@@ -29,6 +31,8 @@ class Stack:
             "EDITIONS_DIR": str(self.edition_dir),
             "RELAY_POLL_INTERVAL_S": "0.2",
         }
+        if name in ("intake", "notification"):
+            env["STATUS_LINK_KEY"] = STATUS_LINK_KEY
         if name == "intake":
             env |= {"SUBMISSION_RATE_PER_MINUTE": "1000000", "SUBMISSION_BURST": "100000"}
         if name == "notification":
@@ -36,6 +40,7 @@ class Stack:
                 "SMTP_HOST": self.env["SMTP_HOST"],
                 "SMTP_PORT": self.env["SMTP_PORT"],
                 "GRANT_URL": self.processes["grant"].url,
+                "INTAKE_URL": self.processes["intake"].url,
                 # A killed sender's claimed e-mails are retried once its lease runs out.
                 "SEND_LEASE_S": "10",
             }

@@ -150,3 +150,29 @@ async def test_an_edition_closed_by_grant_takes_no_more_applications(
         [r["athlete_id"] for r in rows],
     )
     assert stored == 0
+
+
+async def test_the_form_shares_the_apis_limits_and_says_so_in_the_readers_language(
+    strict_intake: ServiceProcess,
+) -> None:
+    url, client = strict_intake.url, {"X-Forwarded-For": "10.9.4.1"}
+    for _ in range(3):
+        assert (await submit(url, "intake-open", client_ip="10.9.4.1")).status_code == 202
+    async with httpx.AsyncClient(base_url=url, timeout=30) as http:
+        # The form draws on the same bucket as the API for this client.
+        over = await http.post(
+            "/apply/intake-open", params={"lang": "fr"}, data={"sport": "x"}, headers=client
+        )
+        past = await http.get("/apply/intake-past", headers={"Accept-Language": "de"})
+        oversized = await http.post(
+            "/apply/intake-open",
+            data={"business.pitch": "x" * 70_000},
+            headers={"X-Forwarded-For": "10.9.4.2"},
+        )
+    assert over.status_code == 429
+    assert int(over.headers["Retry-After"]) >= 1
+    assert "Trop de candidatures" in over.text
+    assert past.status_code == 409
+    assert "Die Bewerbungsfrist ist vorbei" in past.text
+    assert "1. Januar 2024" in past.text
+    assert oversized.status_code == 413

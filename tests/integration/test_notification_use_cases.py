@@ -19,7 +19,7 @@ from services.notification import handlers
 from services.notification.adapters.contacts_repository import Erasure
 from services.notification.adapters.dead_letters import FailedCause
 from services.notification.adapters.renderer import TemplateRenderer
-from services.notification.domain.composition import OfferLinks
+from services.notification.domain.composition import OfferLinks, StatusLinks
 from services.notification.domain.delivery import Permanent, RetryPolicy, Transient
 from services.notification.domain.mailer import DeliveryFailed
 from services.notification.domain.outgoing import OutgoingEmail
@@ -127,6 +127,7 @@ async def notifications(stack_env: dict[str, str]) -> AsyncIterator[Notification
     writer = handlers.LetterWriter(
         renderer=TemplateRenderer(),
         offer_links=OfferLinks(base_url="https://grant.test", key="use-case-key"),
+        status_links=StatusLinks(base_url="https://intake.test", key="use-case-status-key"),
         programmes={},
         mail_from="Accelerator <no-reply@accelerator.test>",
     )
@@ -159,8 +160,11 @@ async def test_each_event_is_queued_once_and_sent_once_in_the_athletes_language(
     sent = notifications.mail.received
     assert [m.recipient_address for m in sent] == [lea.email, lea.email]
     assert {m.language for m in sent} == {"fr"}
-    [offer] = [m for m in sent if m.html is not None]
-    assert "https://grant.test/offers/" in offer.text
+    # Both carry a link (the offer page, the status page), so both have an HTML part.
+    [offer] = [m for m in sent if "https://grant.test/offers/" in m.text]
+    [received] = [m for m in sent if "https://intake.test/status/" in m.text]
+    assert offer.html is not None
+    assert received.html is not None
     assert await notifications.announced() == [
         ("accelerator.notification.sent.v1", "received"),
         ("accelerator.notification.sent.v1", "offered"),

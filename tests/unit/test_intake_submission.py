@@ -124,9 +124,10 @@ def test_consent_to_data_processing_is_required() -> None:
 
 
 @pytest.mark.parametrize(
-    ("given", "served"), [("fr", "fr"), ("de-CH", "de"), ("EN", "en"), ("es", "en"), (..., "en")]
+    ("given", "served"),
+    [("fr", "fr"), ("de-CH", "de"), ("EN", "en"), ("es-AR", "es"), ("pt-BR", "en"), (..., "en")],
 )
-def test_a_language_other_than_en_fr_de_falls_back_to_en(given: object, served: str) -> None:
+def test_a_language_other_than_en_fr_de_es_falls_back_to_en(given: object, served: str) -> None:
     assert ApplicationForm.model_validate(body(language=given)).language == served
 
 

@@ -118,10 +118,11 @@ def test_offer_facts_keep_what_the_email_needs_and_nothing_personal() -> None:
         (("DE",), "de"),
         (("fr-CH",), "fr"),
         (("de_AT",), "de"),
-        (("es",), "en"),
+        (("es-MX",), "es"),
+        (("pt",), "en"),
         (("",), "en"),
         ((None,), "en"),
-        (("es", "de"), "de"),
+        (("pt", "de"), "de"),
         (("it", None), "en"),
     ],
 )

@@ -1,13 +1,20 @@
-"""Every athlete-facing e-mail exists in English, French and German and reads right."""
+"""Every athlete-facing e-mail reads right in every language: one template per e-mail, its
+texts translated by the shared catalogs, English where a translation is missing."""
 
 import html
+import io
 import re
 from datetime import UTC, datetime
+from importlib.resources import files
 from typing import Any
 from uuid import UUID
 
 import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
 
+from services.notification.adapters import renderer
 from services.notification.adapters.renderer import Rendered, TemplateRenderer
 from services.notification.domain.catalog import TEMPLATES
 from services.notification.domain.composition import (
@@ -42,6 +49,7 @@ FACTS: dict[str, dict[str, Any]] = {
     "waitlisted": {"rank": 57},
 }
 RENDERER = TemplateRenderer()
+LOCALES = files("shared.pages") / "locales"
 
 
 def render(template: str, language: Language, name: str = "Marie Dupont") -> Rendered:
@@ -56,9 +64,39 @@ def render(template: str, language: Language, name: str = "Marie Dupont") -> Ren
     return RENDERER.render(letter)
 
 
-def test_no_template_is_missing_in_any_language() -> None:
-    expected = {(language, template) for language in SUPPORTED for template in TEMPLATES}
-    assert RENDERER.available() == expected
+def test_every_email_has_its_template() -> None:
+    assert RENDERER.available() == set(TEMPLATES)
+
+
+@pytest.mark.parametrize("language", [lang for lang in SUPPORTED if lang != "en"])
+def test_every_catalog_translates_every_text(language: Language) -> None:
+    with (LOCALES / "pages.pot").open("rb") as source:
+        template = read_po(source)
+    with (LOCALES / language / "LC_MESSAGES" / "pages.po").open("rb") as source:
+        catalog = read_po(source, locale=language)
+    untranslated = [
+        message.id
+        for message in template
+        if message.id
+        and not (
+            (found := catalog.get(message.id)) is not None
+            and all(found.string if isinstance(found.string, tuple) else [found.string])
+        )
+    ]
+    assert untranslated == []
+
+
+def test_a_text_missing_from_a_catalog_reads_in_english(monkeypatch: pytest.MonkeyPatch) -> None:
+    with (LOCALES / "es" / "LC_MESSAGES" / "pages.po").open("rb") as source:
+        catalog = read_po(source, locale="es")
+    del catalog["Your modules:"]
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    monkeypatch.setattr(renderer, "translations", lambda _language: Translations(compiled))
+    text = render("enrolled", "es").text
+    assert "\nYour modules:\n" in text
+    assert "Cada módulo que completes cuenta" in text
 
 
 @pytest.mark.parametrize("language", SUPPORTED)
@@ -103,6 +141,13 @@ def test_subjects_and_bodies_differ_per_language(template: str) -> None:
             "1. Oktober 2026, 12:00 UTC",
             "Beschaffungs-Training",
         ),
+        (
+            "es",
+            "Hola, Marie Dupont:",
+            "10.000\u00a0US$",
+            "1 de octubre de 2026, 12:00 UTC",
+            "Formación en aprovisionamiento",
+        ),
     ],
 )
 def test_offer_email_shows_value_components_deadline_and_both_links(
@@ -140,6 +185,7 @@ def test_offer_email_cannot_be_written_without_a_signing_key() -> None:
         ("en", "more than 12 years", "Another eligibility requirement was not met"),
         ("fr", "plus de 12 ans", "Une autre condition d'éligibilité n'est pas remplie"),
         ("de", "mehr als 12 Jahre", "Eine weitere Teilnahmevoraussetzung ist nicht erfüllt"),
+        ("es", "más de 12 años", "No se cumple otro requisito de admisión"),
     ],
 )
 def test_ineligible_email_explains_each_reason_readably(

@@ -184,3 +184,7 @@ async def record_edition_closed(conn: Connection, *, edition_id: str, closed_at:
         edition_id,
         closed_at,
     )
+
+
+async def closed_edition_ids(conn: Connection) -> set[str]:
+    return {row["edition_id"] for row in await conn.fetch("SELECT edition_id FROM closed_editions")}

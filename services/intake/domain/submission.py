@@ -5,8 +5,8 @@ Limits (also in the OpenAPI schema):
 - athlete_id: 3-40 letters, digits or hyphens ("A365-004711"); kept upper-cased.
 - full_name: 1-200 characters; sport: 2-80; business.name: 1-120; business.pitch: 1-4,000.
 - email: a syntactically valid address of at most 254 characters (no DNS lookup).
-- language: a language tag (en, fr-CH, ...). en, fr and de are served; any other well-formed
-  tag falls back to en. Optional, en when absent.
+- language: a language tag (en, fr-CH, ...). en, fr, de and es are served; any other
+  well-formed tag falls back to en. Optional, en when absent.
 - country: an IOC NOC code (FRA); target_markets: up to 30 IOC or ISO alpha-3 codes, stored
   as IOC codes, no repeats.
 - career_end_year: 1950 to the current year for former athletes, null for current ones.
@@ -33,13 +33,13 @@ from pydantic import (
 from services.intake.domain.emails import checked_email
 from services.intake.domain.noc import market_code, noc_code
 from shared.events.contracts import AthleteStatus, BusinessStage
-from shared.languages import Language
+from shared.languages import SUPPORTED, Language
 
 FIRST_CAREER_END_YEAR: Final = 1950
 MAX_PITCH_CHARS: Final = 4_000
 MAX_TARGET_MARKETS: Final = 30
 MAX_SOURCING_NEEDS: Final = 10
-SERVED_LANGUAGES: Final[tuple[Language, ...]] = ("en", "fr", "de")
+SERVED_LANGUAGES: Final[tuple[Language, ...]] = SUPPORTED
 CURRENT_STATUSES: Final = frozenset({"current_olympian", "current_paralympian"})
 
 _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,4}$")
@@ -48,7 +48,7 @@ _SLUG = r"^[a-z][a-z0-9_]{1,49}$"
 
 
 def served_language(value: object) -> object:
-    """fr-CH -> fr, es -> en (the fallback); anything not a language tag is left to fail."""
+    """fr-CH -> fr, pt-BR -> en (the fallback); anything not a language tag is left to fail."""
     if isinstance(value, str) and _LANGUAGE_TAG.match(value.strip()):
         primary = value.strip().split("-", 1)[0].lower()
         return primary if primary in SERVED_LANGUAGES else "en"
@@ -123,7 +123,7 @@ class ConsentForm(_Form):
 class ApplicationForm(_Form):
     athlete_id: Annotated[
         str,
-        Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{2,39}$", examples=["A365-004711"]),
+        Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{2,39}$", max_length=40, examples=["A365-004711"]),
         AfterValidator(_upper),
     ]
     full_name: Annotated[str, Field(min_length=1, max_length=200), SingleLine]
@@ -136,8 +136,9 @@ class ApplicationForm(_Form):
                 "type": "string",
                 "pattern": _LANGUAGE_TAG.pattern,
                 "examples": ["fr", "de-CH"],
-                "description": "A language tag; en, fr and de are served, any other falls back"
-                " to en.",
+                "description": "A language tag; "
+                + ", ".join(SUPPORTED)
+                + " are served, any other falls back to en.",
             }
         ),
     ] = "en"

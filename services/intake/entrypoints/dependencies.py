@@ -25,15 +25,20 @@ class IntakeApi:
     def admin_only(self) -> Callable[[Request], object]:
         return require_token(self.admin_token)
 
-    async def rate_limited(self, request: Request) -> None:
-        """429 with Retry-After when this client submits faster than the configured rate."""
+    def wait_before_submitting(self, request: Request) -> int | None:
+        """None when this client may submit now, else the seconds it is to wait."""
         client = request.client.host if request.client else "unknown"
         wait_s = self.submissions.take(client)
+        return None if wait_s is None else max(1, round(wait_s + 0.5))
+
+    async def rate_limited(self, request: Request) -> None:
+        """429 with Retry-After when this client submits faster than the configured rate."""
+        wait_s = self.wait_before_submitting(request)
         if wait_s is not None:
             raise HTTPException(
                 status.HTTP_429_TOO_MANY_REQUESTS,
                 detail="too many submissions from this client; try again later",
-                headers={"Retry-After": str(max(1, round(wait_s + 0.5)))},
+                headers={"Retry-After": str(wait_s)},
             )
 
     # The dependencies are coroutines because FastAPI runs plain functions in a thread pool,

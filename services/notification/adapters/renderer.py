@@ -1,4 +1,5 @@
-"""Jinja2 templates of every e-mail, one file per (language, template) under templates/."""
+"""Jinja2 templates of every e-mail, one file per e-mail under templates/, translated through
+the gettext catalogs the pages use (shared/pages/locales): a new language is a catalog."""
 
 import re
 import textwrap
@@ -9,6 +10,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from services.notification.domain.composition import Letter
+from shared.pages import translations
 
 
 @dataclass(frozen=True)
@@ -30,20 +32,21 @@ class TemplateRenderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            extensions=["jinja2.ext.i18n"],
         )
 
-    def available(self) -> set[tuple[str, str]]:
-        """Every (language, template) there is a file for."""
-        names = self._env.list_templates(
-            filter_func=lambda n: not n.rsplit("/", 1)[-1].startswith("_")
-        )
-        return {(n.split("/", 1)[0], n.split("/", 1)[1].removesuffix(".txt.j2")) for n in names}
+    def available(self) -> set[str]:
+        """Every e-mail there is a template for."""
+        names = self._env.list_templates(filter_func=lambda n: not n.startswith("_"))
+        return {name.removesuffix(".txt.j2") for name in names}
 
     def render(self, letter: Letter) -> Rendered:
-        template = self._env.get_template(f"{letter.language}/{letter.template}.txt.j2")
-        context = template.new_context(dict(letter.context))
+        template = self._env.get_template(f"{letter.template}.txt.j2")
+        catalog = translations(letter.language)
+        values = {**letter.context, "gettext": catalog.gettext, "ngettext": catalog.ngettext}
+        context = template.new_context(values)
         subject = re.sub(r"[ \t\r\n]+", " ", "".join(template.blocks["subject"](context)))
-        body = template.render(letter.context)
+        body = template.render(values)
         links = [v for k, v in letter.context.items() if k.endswith("_url") and isinstance(v, str)]
         return Rendered(
             subject=subject.strip(),  # keeps no-break spaces

@@ -68,7 +68,12 @@ def notice_for(payload: EventPayload) -> Notice | None:
     edition_id = getattr(payload, "edition_id", None)
     match payload:
         case ApplicationReceived():
-            return Notice(payload.application_id, "received", {}, edition_id)
+            # The status link is derived from these, as intake derives it: never published.
+            link = {
+                "application_id": str(payload.application_id),
+                "submitted_at": payload.submitted_at.isoformat(),
+            }
+            return Notice(payload.application_id, "received", link, edition_id)
         case ApplicationScreened(eligible=True):
             return Notice(payload.application_id, "screened_eligible")
         case ApplicationScreened():

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any, Final
 from uuid import UUID
 
+from shared import status_links
 from shared.formatting import format_deadline, format_money
 from shared.languages import Language
 from shared.offer_links import offer_links, sign
@@ -34,6 +35,27 @@ class OfferLinks:
 
 
 @dataclass(frozen=True)
+class StatusLinks:
+    """Where intake shows an application's status, and the key its links are signed with;
+    without them the "received" e-mail goes out without its link."""
+
+    base_url: str = ""
+    key: str = ""
+
+    def link(self, application_id: UUID, submitted_at: datetime, language: Language) -> str | None:
+        if not (self.base_url and self.key):
+            return None
+        token = status_links.sign(application_id, submitted_at, key=self.key)
+        return status_links.status_link(self.base_url, token, language)
+
+
+@dataclass(frozen=True)
+class Links:
+    offers: OfferLinks
+    status: StatusLinks
+
+
+@dataclass(frozen=True)
 class Letter:
     """Everything a template needs, apart from the template itself."""
 
@@ -50,41 +72,53 @@ def compose(
     language: Language,
     programme: str | None,
     offer_links: OfferLinks,
+    status_links: StatusLinks | None = None,
 ) -> Letter:
     context: dict[str, Any] = {"name": name, "programme": programme or DEFAULT_PROGRAMME}
     extra = _EXTRAS.get(template)
     if extra is not None:
-        context.update(extra(facts, language, offer_links))
+        context.update(extra(facts, language, Links(offer_links, status_links or StatusLinks())))
     return Letter(template=template, language=language, context=context)
 
 
-Extra = Callable[[Mapping[str, Any], Language, OfferLinks], dict[str, Any]]
+Extra = Callable[[Mapping[str, Any], Language, Links], dict[str, Any]]
 
 
-def _ineligible(facts: Mapping[str, Any], language: Language, _: OfferLinks) -> dict[str, Any]:
+def _received(facts: Mapping[str, Any], language: Language, links: Links) -> dict[str, Any]:
+    # E-mails queued before the received event's time was kept go out without the link.
+    submitted_at = facts.get("submitted_at")
+    application_id = facts.get("application_id")
+    if not (submitted_at and application_id):
+        return {"status_url": None}
+    when = datetime.fromisoformat(submitted_at)
+    return {"status_url": links.status.link(UUID(application_id), when, language)}
+
+
+def _ineligible(facts: Mapping[str, Any], language: Language, _: Links) -> dict[str, Any]:
     return {"reasons": [reason_text(code, language) for code in facts.get("reasons", [])]}
 
 
-def _enrolled(facts: Mapping[str, Any], language: Language, _: OfferLinks) -> dict[str, Any]:
+def _enrolled(facts: Mapping[str, Any], language: Language, _: Links) -> dict[str, Any]:
     return {"modules": [module_text(code, language) for code in facts.get("modules", [])]}
 
 
-def _offered(facts: Mapping[str, Any], language: Language, links: OfferLinks) -> dict[str, Any]:
+def _offered(facts: Mapping[str, Any], language: Language, links: Links) -> dict[str, Any]:
     expires_at = datetime.fromisoformat(facts["expires_at"])
     return {
         "amount": format_money(facts["amount_cents"], facts["currency"], language),
         "components": [component_text(code, language) for code in facts["components"]],
         "rank": facts["rank"],
         "deadline": format_deadline(expires_at, language),
-        **links.links(UUID(facts["offer_id"]), expires_at, language),
+        **links.offers.links(UUID(facts["offer_id"]), expires_at, language),
     }
 
 
-def _ranked(facts: Mapping[str, Any], _language: Language, _: OfferLinks) -> dict[str, Any]:
+def _ranked(facts: Mapping[str, Any], _language: Language, _: Links) -> dict[str, Any]:
     return {"rank": facts["rank"]}
 
 
 _EXTRAS: Final[dict[str, Extra]] = {
+    "received": _received,
     "screened_ineligible": _ineligible,
     "enrolled": _enrolled,
     "offered": _offered,

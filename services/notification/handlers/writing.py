@@ -5,7 +5,7 @@ from email.utils import parseaddr
 
 from services.notification.adapters.notification_rows import Claimed
 from services.notification.adapters.renderer import TemplateRenderer
-from services.notification.domain.composition import OfferLinks, compose
+from services.notification.domain.composition import OfferLinks, StatusLinks, compose
 from services.notification.domain.outgoing import OutgoingEmail, message_id
 from shared.languages import Language
 
@@ -16,11 +16,13 @@ class LetterWriter:
         *,
         renderer: TemplateRenderer,
         offer_links: OfferLinks,
+        status_links: StatusLinks,
         programmes: Mapping[str, str],
         mail_from: str,
     ) -> None:
         self._renderer = renderer
         self._offer_links = offer_links
+        self._status_links = status_links
         self._programmes = programmes
         self._mail_from = mail_from
         # Message-IDs are minted under the sender's own domain.
@@ -34,6 +36,7 @@ class LetterWriter:
             language=language,
             programme=self._programmes.get(row.edition_id or ""),
             offer_links=self._offer_links,
+            status_links=self._status_links,
         )
         rendered = self._renderer.render(letter)
         return OutgoingEmail(

@@ -1,0 +1,107 @@
+"""What intake's pages share: the renderer, the language switcher, the message page and the
+cookie a status link is exchanged for."""
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from functools import cache
+from typing import Final
+from urllib.parse import urlencode
+from uuid import UUID
+
+from babel import Locale
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from services.intake.entrypoints.form_texts import Gettext
+from shared.languages import SUPPORTED, Language
+from shared.pages import SECURITY_HEADERS, PageRenderer, reader_language, translations
+
+DEFAULT_PROGRAMME: Final = "Athlete365 Business Accelerator"
+STATUS_COOKIE: Final = "status_link"
+
+PAGES = PageRenderer("services.intake")
+
+
+@cache
+def language_names() -> tuple[tuple[str, str], ...]:
+    """Each served language in its own words, as a reader looks for it."""
+    return tuple(
+        (code, (Locale.parse(code).get_display_name(code) or code).capitalize())
+        for code in SUPPORTED
+    )
+
+
+def language_links(request: Request) -> list[tuple[str, str, str]]:
+    """(code, name, this page in it): a switcher of plain links."""
+    path = request.url.path
+    return [(code, name, f"{path}?{urlencode({'lang': code})}") for code, name in language_names()]
+
+
+def render(
+    request: Request,
+    template: str,
+    context: Mapping[str, object],
+    *,
+    status: int = 200,
+    language: Language | None = None,
+) -> HTMLResponse:
+    chosen = language or reader_language(request)
+    context = {"programme": DEFAULT_PROGRAMME, "languages": language_links(request), **context}
+    return PAGES.render(template, chosen, context, status)
+
+
+def message(
+    request: Request,
+    outcome: str,
+    heading: str,
+    paragraphs: Sequence[str],
+    *,
+    status: int,
+    links: Sequence[tuple[str, str]] = (),
+) -> HTMLResponse:
+    context = {"outcome": outcome, "heading": heading, "paragraphs": paragraphs, "links": links}
+    return render(request, "message.html.j2", context, status=status)
+
+
+def gettext_for(request: Request) -> tuple[Language, Gettext]:
+    language = reader_language(request)
+    return language, translations(language).gettext
+
+
+def with_lang(path: str, language: Language) -> str:
+    return f"{path}?{urlencode({'lang': language})}"
+
+
+def application_path(application_id: UUID) -> str:
+    return f"/applications/{application_id}"
+
+
+def to_application(
+    request: Request,
+    application_id: UUID,
+    *,
+    token: str,
+    expires_at: datetime,
+    now: datetime,
+    page: str = "",
+) -> RedirectResponse:
+    """303 to the application's clean URL, holding the status token in a cookie that only
+    this application's pages receive, that no script can read and no other site can send."""
+    path = application_path(application_id)
+    language = reader_language(request)
+    response = RedirectResponse(with_lang(path + page, language), status_code=303)
+    response.headers.update(SECURITY_HEADERS)
+    response.set_cookie(
+        STATUS_COOKIE,
+        token,
+        max_age=max(0, int((expires_at - now).total_seconds())),
+        path=path,
+        secure=request.url.scheme == "https",
+        httponly=True,
+        samesite="strict",
+    )
+    return response
+
+
+def status_token(request: Request) -> str | None:
+    return request.cookies.get(STATUS_COOKIE)
