@@ -18,7 +18,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from shared.languages import SUPPORTED, Language, page_language
+from shared.languages import Language, page_language
 
 # No script at all, no inline style, nothing from another site; forms post only here; no
 # framing (clickjacking of the Accept button); the link's token never leaves in a Referer.
@@ -99,4 +99,4 @@ def stylesheet_router() -> APIRouter:
     return routes
 
 
-__all__ = ["SUPPORTED", "PageRenderer", "reader_language", "stylesheet_router", "translations"]
+__all__ = ["PageRenderer", "reader_language", "stylesheet_router", "translations"]

@@ -83,63 +83,8 @@ class OfferPages:
         self, outcome: str, offer: Offer | None, language: Language, http_status: int = 200
     ) -> HTMLResponse:
         """A page saying what became of the offer: answered now, earlier, expired, or no offer."""
-        _ = translations(language).gettext
         programme = self._programme(offer)
-        when = format_deadline(offer.decided_at, language) if offer and offer.decided_at else ""
-        deadline = format_deadline(offer.expires_at, language) if offer else ""
-        texts: dict[str, tuple[str, list[str]]] = {
-            "accepted": (
-                _("You accepted the package"),
-                [
-                    _("Congratulations, and welcome to the %(programme)s!")
-                    % {"programme": programme},
-                    _(
-                        "What happens next: the programme team will write to you within a few "
-                        "working days to plan your training and mentoring. A confirmation "
-                        "e-mail is on its way."
-                    ),
-                ],
-            ),
-            "declined": (
-                _("You declined the package"),
-                [
-                    _(
-                        "Thank you for letting us know. The package passes to the next athlete "
-                        "on the waiting list."
-                    ),
-                    _("We wish you every success with your business."),
-                ],
-            ),
-            "already_accepted": (
-                _("You already accepted this package"),
-                [_("You accepted it on %(when)s. Nothing more is needed.") % {"when": when}],
-            ),
-            "already_declined": (
-                _("You already declined this package"),
-                [
-                    _(
-                        "You declined it on %(when)s; it passed to the next athlete on the "
-                        "waiting list."
-                    )
-                    % {"when": when}
-                ],
-            ),
-            "expired": (
-                _("This offer has expired"),
-                [
-                    _(
-                        "The deadline to answer was %(deadline)s. The package passes to the next "
-                        "athlete on the waiting list."
-                    )
-                    % {"deadline": deadline}
-                ],
-            ),
-            "not_valid": (
-                _("This link is not valid"),
-                [_("Check that you opened the whole link from your offer e-mail.")],
-            ),
-        }
-        heading, paragraphs = texts[outcome]
+        heading, paragraphs = _outcome_texts(outcome, offer, programme, language)
         context = {"outcome": outcome, "heading": heading, "paragraphs": paragraphs}
         return self._pages.render(
             "answer.html.j2", language, {**context, "programme": programme}, http_status
@@ -208,3 +153,50 @@ def router(pages: OfferPages) -> APIRouter:
         return await pages.answer(token, reader_language(request), accept=False)
 
     return routes
+
+
+def _outcome_texts(
+    outcome: str, offer: Offer | None, programme: str, language: Language
+) -> tuple[str, list[str]]:
+    """The heading and paragraphs of one outcome page, translated; only that page's."""
+    _ = translations(language).gettext
+    when = format_deadline(offer.decided_at, language) if offer and offer.decided_at else ""
+    match outcome:
+        case "accepted":
+            return _("You accepted the package"), [
+                _("Congratulations, and welcome to the %(programme)s!") % {"programme": programme},
+                _(
+                    "What happens next: the programme team will write to you within a few "
+                    "working days to plan your training and mentoring. A confirmation "
+                    "e-mail is on its way."
+                ),
+            ]
+        case "declined":
+            return _("You declined the package"), [
+                _(
+                    "Thank you for letting us know. The package passes to the next athlete "
+                    "on the waiting list."
+                ),
+                _("We wish you every success with your business."),
+            ]
+        case "already_accepted":
+            return _("You already accepted this package"), [
+                _("You accepted it on %(when)s. Nothing more is needed.") % {"when": when}
+            ]
+        case "already_declined":
+            return _("You already declined this package"), [
+                _("You declined it on %(when)s; it passed to the next athlete on the waiting list.")
+                % {"when": when}
+            ]
+        case "expired" if offer is not None:
+            deadline = format_deadline(offer.expires_at, language)
+            return _("This offer has expired"), [
+                _(
+                    "The deadline to answer was %(deadline)s. The package passes to the next "
+                    "athlete on the waiting list."
+                )
+                % {"deadline": deadline}
+            ]
+    return _("This link is not valid"), [
+        _("Check that you opened the whole link from your offer e-mail.")
+    ]
