@@ -4,7 +4,7 @@ the rest, so a batch mixing topics is handled in one transaction."""
 
 from collections.abc import Sequence
 
-from services.intake import handlers, selection_handlers
+from services.intake import handlers
 from shared.consumer import Delivery
 from shared.db import Connection
 
@@ -18,4 +18,4 @@ TOPICS_DESCRIPTION = (
 
 async def consumed(conn: Connection, deliveries: Sequence[Delivery]) -> None:
     await handlers.record_consumed(conn, deliveries)
-    await selection_handlers.grant_decisions(conn, deliveries)
+    await handlers.grant_decisions(conn, deliveries)

@@ -8,7 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from services.intake import handlers, selection_handlers
+from services.intake import handlers
 from services.intake.domain.application import StoredApplication
 from services.intake.entrypoints.dependencies import IntakeApi
 from services.intake.entrypoints.page_support import (
@@ -69,7 +69,7 @@ class StatusPages:
             return self.not_valid(request)
         language, _ = gettext_for(request)
         async with self._api.pool().acquire() as conn:
-            selection = await selection_handlers.read_selection(
+            selection = await handlers.read_selection(
                 conn, application_id=application.application_id
             )
         view = status_view(application, selection, language, _, self._offers)

@@ -1,41 +1,30 @@
-"""Intake's use cases. Each state change and the events it causes commit together."""
+"""Applying: one form, a CSV chunk, and the training modules an applicant completes. Each
+state change and the events it causes commit together."""
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from uuid import UUID
 
-from services.intake import integration_events
 from services.intake.adapters import applications_repository as repository
-from services.intake.adapters import withdrawals_repository as withdrawals
 from services.intake.domain.application import (
     DuplicateApplication,
     NewApplication,
-    StoredApplication,
     ensure_open,
     new_application,
-    token_hash,
 )
 from services.intake.domain.csv_rows import CsvRow
 from services.intake.domain.imports import Imported, ImportReport, Rejected, row_form
 from services.intake.domain.problems import FieldProblem
 from services.intake.domain.submission import ApplicationForm
-from services.intake.domain.withdrawal import Erased, ensure_withdrawable, erasure_withdraws
-from shared import status_links, topics
-from shared.auth import token_matches
+from services.intake.handlers import events
+from services.intake.handlers.errors import UnknownApplication
 from shared.clock import Clock
-from shared.consumer import Delivery, bound_to
 from shared.db import Connection
 from shared.editions import Edition
-from shared.events.codec import read_payload
-from shared.events.contracts import EditionClosed, GrantAccepted
 from shared.logs import get_logger
-from shared.outbox import add_to_outbox, add_tombstone_to_outbox
+from shared.outbox import add_to_outbox
 
 log = get_logger(__name__)
-
-
-class UnknownApplication(Exception):
-    pass
 
 
 async def submit(
@@ -48,8 +37,9 @@ async def submit(
         application = new_application(form, edition=edition, now=now)
         closed_at = await repository.add_unless_closed(conn, application=application)
         ensure_open(edition, now=now, closed_at=closed_at)
-        events = integration_events.application_accepted(application, correlation_id=correlation_id)
-        await add_to_outbox(conn, events)
+        await add_to_outbox(
+            conn, events.application_accepted(application, correlation_id=correlation_id)
+        )
     _log_received(application, correlation_id=correlation_id)
     return application
 
@@ -131,9 +121,7 @@ async def _import_together(
             [
                 event
                 for application in applications
-                for event in integration_events.application_accepted(
-                    application, correlation_id=correlation_id
-                )
+                for event in events.application_accepted(application, correlation_id=correlation_id)
             ],
         )
     for application in applications:
@@ -187,7 +175,7 @@ async def complete_module(
             return dict(application.completions)[module], False
         await add_to_outbox(
             conn,
-            integration_events.module_completed(
+            events.module_completed(
                 application_id=application_id,
                 edition_id=application.edition_id,
                 module=module,
@@ -196,149 +184,6 @@ async def complete_module(
             ),
         )
     return now, True
-
-
-async def read_application(
-    conn: Connection, *, application_id: UUID, token: str | None, admin_token: str
-) -> StoredApplication:
-    """The application for its status token or the admin token; otherwise UnknownApplication,
-    so that a wrong token does not reveal that the application exists."""
-    return await _authorised(
-        conn, application_id=application_id, token=token, admin_token=admin_token
-    )
-
-
-async def _authorised(
-    conn: Connection,
-    *,
-    application_id: UUID,
-    token: str | None,
-    admin_token: str,
-    lock: bool = False,
-) -> StoredApplication:
-    application = await repository.find_application(conn, application_id=application_id, lock=lock)
-    if application is None or token is None:
-        raise UnknownApplication(application_id)
-    if not token_matches(token, admin_token) and not token_matches(
-        token_hash(token), application.status_token_hash
-    ):
-        raise UnknownApplication(application_id)
-    return application
-
-
-async def withdraw(
-    conn: Connection,
-    *,
-    application_id: UUID,
-    token: str | None,
-    admin_token: str,
-    clock: Clock,
-    correlation_id: str,
-) -> datetime:
-    """Withdraw the application once and announce it; returns when it was withdrawn (the
-    first time, on a repeat). PackageAccepted once its package was accepted."""
-    async with conn.transaction():
-        application = await _authorised(
-            conn, application_id=application_id, token=token, admin_token=admin_token, lock=True
-        )
-        if application.withdrawn_at is not None:
-            return application.withdrawn_at
-        ensure_withdrawable(application)
-        now = clock.now()
-        await withdrawals.record_withdrawal(conn, application_id=application_id, at=now)
-        await add_to_outbox(conn, _withdrawn_events(application, correlation_id))
-    _log_step("application withdrawn", application, correlation_id)
-    return now
-
-
-async def erase(
-    conn: Connection,
-    *,
-    application_id: UUID,
-    token: str | None,
-    admin_token: str,
-    clock: Clock,
-    correlation_id: str,
-) -> Erased:
-    """Erase the applicant's personal data once, tombstone their contact, and withdraw the
-    application unless it was withdrawn before or its package accepted."""
-    async with conn.transaction():
-        application = await _authorised(
-            conn, application_id=application_id, token=token, admin_token=admin_token, lock=True
-        )
-        if application.erased_at is not None:
-            return Erased(application_id, application.erased_at, application.withdrawn_at)
-        now = clock.now()
-        withdraws = erasure_withdraws(application)
-        withdrawn_at = now if withdraws else application.withdrawn_at
-        await withdrawals.erase_personal_data(
-            conn, application_id=application_id, at=now, withdrawn_at=withdrawn_at
-        )
-        await withdrawals.forget_contact_events(conn, athlete_id=application.athlete_id)
-        if withdraws:
-            await add_to_outbox(conn, _withdrawn_events(application, correlation_id))
-        await add_tombstone_to_outbox(conn, topic=topics.CONTACTS, key=application.athlete_id)
-    _log_step("personal data erased", application, correlation_id)
-    return Erased(application_id, now, withdrawn_at)
-
-
-def _withdrawn_events(
-    application: StoredApplication, correlation_id: str
-) -> list[integration_events.Outgoing]:
-    return integration_events.withdrawn(
-        application_id=application.application_id,
-        edition_id=application.edition_id,
-        correlation_id=correlation_id,
-    )
-
-
-def _log_step(message: str, application: StoredApplication, correlation_id: str) -> None:
-    log.info(
-        message,
-        application_id=str(application.application_id),
-        edition_id=application.edition_id,
-        correlation_id=correlation_id,
-    )
-
-
-async def record_consumed(conn: Connection, deliveries: Sequence[Delivery]) -> None:
-    """Editions grant closed take no more applications; packages accepted can no longer be
-    withdrawn here. Every other event on those topics is grant's business."""
-    for delivery in deliveries:
-        if delivery.event.type not in _CONSUMED:
-            continue
-        with bound_to(delivery):
-            payload = read_payload(delivery.event)
-            if isinstance(payload, EditionClosed):
-                await repository.record_edition_closed(
-                    conn, edition_id=payload.edition_id, closed_at=payload.closed_at
-                )
-            elif isinstance(payload, GrantAccepted):
-                await withdrawals.record_accepted(
-                    conn,
-                    application_id=payload.application_id,
-                    offer_id=payload.offer_id,
-                    accepted_at=delivery.event.time,
-                )
-
-
-_CONSUMED = frozenset({EditionClosed.event_type, GrantAccepted.event_type})
-
-
-async def read_linked_application(
-    conn: Connection, *, token: str, key: str, now: datetime
-) -> StoredApplication:
-    """The application a genuine, unexpired status link names; otherwise UnknownApplication."""
-    try:
-        claim = status_links.verify(token, key=key)
-    except (status_links.ForgedToken, ValueError):
-        raise UnknownApplication(token) from None
-    if claim.expires_at <= now:
-        raise UnknownApplication(claim.record_id)
-    application = await repository.find_application(conn, application_id=claim.record_id)
-    if application is None:
-        raise UnknownApplication(claim.record_id)
-    return application
 
 
 async def closed_edition_ids(conn: Connection) -> set[str]:

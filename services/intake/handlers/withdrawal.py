@@ -1,0 +1,91 @@
+"""Withdrawing an application and erasing the applicant's personal data, each once, with the
+events that tell the other services."""
+
+from datetime import datetime
+from uuid import UUID
+
+from services.intake.adapters import withdrawals_repository as withdrawals
+from services.intake.domain.application import StoredApplication
+from services.intake.domain.withdrawal import Erased, ensure_withdrawable, erasure_withdraws
+from services.intake.handlers import events
+from services.intake.handlers.access import authorised
+from shared import topics
+from shared.clock import Clock
+from shared.db import Connection
+from shared.logs import get_logger
+from shared.outbox import add_to_outbox, add_tombstone_to_outbox
+
+log = get_logger(__name__)
+
+
+async def withdraw(
+    conn: Connection,
+    *,
+    application_id: UUID,
+    token: str | None,
+    admin_token: str,
+    clock: Clock,
+    correlation_id: str,
+) -> datetime:
+    """Withdraw the application once and announce it; returns when it was withdrawn (the
+    first time, on a repeat). PackageAccepted once its package was accepted."""
+    async with conn.transaction():
+        application = await authorised(
+            conn, application_id=application_id, token=token, admin_token=admin_token, lock=True
+        )
+        if application.withdrawn_at is not None:
+            return application.withdrawn_at
+        ensure_withdrawable(application)
+        now = clock.now()
+        await withdrawals.record_withdrawal(conn, application_id=application_id, at=now)
+        await add_to_outbox(conn, _withdrawn_events(application, correlation_id))
+    _log_step("application withdrawn", application, correlation_id)
+    return now
+
+
+async def erase(
+    conn: Connection,
+    *,
+    application_id: UUID,
+    token: str | None,
+    admin_token: str,
+    clock: Clock,
+    correlation_id: str,
+) -> Erased:
+    """Erase the applicant's personal data once, tombstone their contact, and withdraw the
+    application unless it was withdrawn before or its package accepted."""
+    async with conn.transaction():
+        application = await authorised(
+            conn, application_id=application_id, token=token, admin_token=admin_token, lock=True
+        )
+        if application.erased_at is not None:
+            return Erased(application_id, application.erased_at, application.withdrawn_at)
+        now = clock.now()
+        withdraws = erasure_withdraws(application)
+        withdrawn_at = now if withdraws else application.withdrawn_at
+        await withdrawals.erase_personal_data(
+            conn, application_id=application_id, at=now, withdrawn_at=withdrawn_at
+        )
+        await withdrawals.forget_contact_events(conn, athlete_id=application.athlete_id)
+        if withdraws:
+            await add_to_outbox(conn, _withdrawn_events(application, correlation_id))
+        await add_tombstone_to_outbox(conn, topic=topics.CONTACTS, key=application.athlete_id)
+    _log_step("personal data erased", application, correlation_id)
+    return Erased(application_id, now, withdrawn_at)
+
+
+def _withdrawn_events(application: StoredApplication, correlation_id: str) -> list[events.Outgoing]:
+    return events.withdrawn(
+        application_id=application.application_id,
+        edition_id=application.edition_id,
+        correlation_id=correlation_id,
+    )
+
+
+def _log_step(message: str, application: StoredApplication, correlation_id: str) -> None:
+    log.info(
+        message,
+        application_id=str(application.application_id),
+        edition_id=application.edition_id,
+        correlation_id=correlation_id,
+    )
