@@ -173,34 +173,6 @@ async def test_an_event_that_arrives_before_its_contact_is_sent_once_the_contact
     ]
 
 
-async def test_a_tombstone_erases_the_contact_and_the_mail_still_waiting_for_it(
-    stack_env: dict[str, str], admin_db: asyncpg.Connection, tmp_path: Path
-) -> None:
-    known, waiting = Athlete.new("fr"), Athlete.new("en")
-    await quiet_queue(stack_env, admin_db, tmp_path)
-    service = start_notification(stack_env, tmp_path)
-    try:
-        await service.wait_ready()
-        await publish(stack_env, known.contact())
-        await eventually(lambda: _contact_exists(admin_db, known, True))
-        await erase_contact(stack_env, known)
-        await eventually(lambda: _contact_exists(admin_db, known, False))
-
-        # An e-mail queued for an applicant whose contact is then erased is never sent.
-        await publish(stack_env, waiting.received())
-        await eventually(lambda: _rows_in(admin_db, waiting, {"pending": 1}))
-        await erase_contact(stack_env, waiting)
-        await eventually(lambda: _rows_in(admin_db, waiting, {"failed": 1}))
-        await eventually(lambda: _failed_events(stack_env, waiting, 1))
-    finally:
-        service.terminate()
-    assert mails_to(stack_env, waiting.email) == []
-    (record,) = await notification_records(stack_env, waiting.applicant_id)
-    event = CloudEvent.from_bytes(record.value)
-    assert event.type == "accelerator.notification.failed.v1"
-    assert "erased" in event.data["reason"]
-
-
 async def test_a_tombstone_redelivered_after_a_newer_contact_does_not_erase_it(
     stack_env: dict[str, str], admin_db: asyncpg.Connection, tmp_path: Path
 ) -> None:

@@ -211,5 +211,7 @@ async def test_an_erased_contact_cancels_every_email_not_yet_sent(
         ("accelerator.notification.failed.v1", "received"),
         ("accelerator.notification.failed.v1", "offered"),
     ]
+    reasons = await notifications.pool.fetch("SELECT payload FROM outbox ORDER BY id")
+    assert all("erased" in CloudEvent.from_bytes(r["payload"]).data["reason"] for r in reasons)
     contacts = await notifications.pool.fetchval("SELECT count(*) FROM contacts")
     assert contacts == 0, "the contact's name and address are still stored"
