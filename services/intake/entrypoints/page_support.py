@@ -93,7 +93,11 @@ def to_application(
     page: str = "",
 ) -> RedirectResponse:
     """303 to the application's clean URL, holding the status token in a cookie that only
-    this application's pages receive, that no script can read and no other site can send."""
+    this application's pages receive and no script can read. SameSite=Lax, not Strict: the
+    link is clicked in a webmail, another site, and browsers withhold a Strict cookie from
+    the redirect that follows such a click, which would show "link not valid". Lax keeps it
+    off other sites' POSTs, images and frames; the pages' forms check more (sent_from_here,
+    form_token)."""
     path = application_path(application_id)
     language = reader_language(request)
     response = RedirectResponse(with_lang(path + page, language), status_code=303)
@@ -105,7 +109,7 @@ def to_application(
         path=path,
         secure=request.url.scheme == "https",
         httponly=True,
-        samesite="strict",
+        samesite="lax",
     )
     return response
 
