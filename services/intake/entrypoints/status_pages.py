@@ -188,11 +188,15 @@ class StatusPages:
 
         Authorised by the application's `status_link` cookie (a genuine, unexpired link of
         this application; anyone else gets the 404 "link not valid" page). Against forgery
-        from other sites, besides the cookie's SameSite=Strict: the form must carry the
-        token its confirmation page wrote (an HMAC of the cookie and the action, which no
-        other site can read or compute), and a browser telling that another site sent the
-        request (Sec-Fetch-Site other than same-origin, an Origin of another host) gets a
-        403 page. Repeats answer the same; nothing changes on a refusal.
+        from other sites (cross-site request forgery), three locks, none needing script:
+        the cookie is SameSite=Lax, so browsers do not send it with another site's POST;
+        the form must carry the token its confirmation page wrote (an HMAC of the cookie's
+        link and of the action, under STATUS_LINK_KEY: no other site can read the page or
+        the cookie, so none can write it); and a request the browser says another site sent
+        (Sec-Fetch-Site other than same-origin, or an Origin of another host) is refused.
+        The Origin alone cannot decide: under our `Referrer-Policy: no-referrer` browsers
+        post our own forms with `Origin: null`. A refusal is a 403 page. Nothing changes on
+        a refusal; a repeat answers the same.
         """
         token = status_token(request)
         try:
