@@ -54,12 +54,10 @@ class StatusPages:
         return message(request, "not_valid", _("This link is not valid"), texts, status=404)
 
     def exchange(self, request: Request, token: str) -> Response:
-        try:
-            claim = status_links.verify(token, key=self._key)
-        except (status_links.ForgedToken, ValueError):
-            return self.not_valid(request)
         now = self._api.now()
-        if claim.expires_at <= now:
+        try:
+            claim = handlers.status_link_claim(token, key=self._key, now=now)
+        except handlers.UnknownApplication:
             return self.not_valid(request)
         return to_application(
             request, claim.record_id, token=token, expires_at=claim.expires_at, now=now
@@ -124,9 +122,10 @@ class StatusPages:
             return self.not_valid(request)
         language, _ = gettext_for(request)
         back = with_lang(application_path(application_id), language)
-        if action == "withdraw" and application.accepted_at is not None:
-            return self.package_accepted(request, application)
         if action == "withdraw" and not may_withdraw(application):
+            # Withdrawn already (before any acceptance, which then stands) or accepted.
+            if application.withdrawn_at is None:
+                return self.package_accepted(request, application)
             return redirect(back)
         if action == "erasure" and application.erased_at is not None:
             return redirect(back)
@@ -202,8 +201,8 @@ class StatusPages:
         try:
             if (
                 token is None
-                or handlers.linked_application_id(token, key=self._key, now=self._api.now())
-                != application_id
+                or application_id
+                != handlers.status_link_claim(token, key=self._key, now=self._api.now()).record_id
             ):
                 return self.not_valid(request)
         except handlers.UnknownApplication:

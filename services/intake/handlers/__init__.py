@@ -1,10 +1,10 @@
 """Intake's use cases: each runs in one transaction with the events it causes (events.py)."""
 
 from services.intake.handlers.access import (
-    linked_application_id,
     read_application,
     read_linked_application,
     read_selection,
+    status_link_claim,
 )
 from services.intake.handlers.applications import (
     closed_edition_ids,
@@ -31,11 +31,11 @@ __all__ = [
     "erase_authorised",
     "grant_decisions",
     "import_rows",
-    "linked_application_id",
     "read_application",
     "read_linked_application",
     "read_selection",
     "record_consumed",
+    "status_link_claim",
     "submit",
     "withdraw",
     "withdraw_authorised",

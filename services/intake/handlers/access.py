@@ -42,16 +42,16 @@ async def authorised(
     return application
 
 
-def linked_application_id(token: str, *, key: str, now: datetime) -> UUID:
-    """The application a genuine, unexpired status link names; otherwise UnknownApplication.
-    Needs no database: a page checks it before it looks at anything else of a request."""
+def status_link_claim(token: str, *, key: str, now: datetime) -> status_links.SignedClaim:
+    """What a genuine, unexpired status link claims (the application, until when); otherwise
+    UnknownApplication. Needs no database: a page checks it before anything else."""
     try:
         claim = status_links.verify(token, key=key)
     except (status_links.ForgedToken, ValueError):
         raise UnknownApplication(token) from None
     if claim.expires_at <= now:
         raise UnknownApplication(claim.record_id)
-    return claim.record_id
+    return claim
 
 
 async def read_linked_application(
@@ -65,7 +65,7 @@ async def read_linked_application(
 ) -> StoredApplication:
     """The application, when a genuine, unexpired status link names it; otherwise
     UnknownApplication (a link of another application included)."""
-    if token is None or linked_application_id(token, key=key, now=now) != application_id:
+    if token is None or status_link_claim(token, key=key, now=now).record_id != application_id:
         raise UnknownApplication(application_id)
     application = await repository.find_application(conn, application_id=application_id, lock=lock)
     if application is None:
