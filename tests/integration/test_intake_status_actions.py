@@ -14,10 +14,14 @@ import asyncpg
 import httpx
 import pytest
 
-from shared import status_links
+from shared import status_links, topics
+from shared.events.codec import make_event
+from shared.events.contracts import GrantOffered
 from tests.integration.test_intake_api import EDITION
+from tests.support.kafka import produce
 from tests.support.personal_data import where_found
 from tests.support.processes import ServiceProcess, running_service
+from tests.support.waiting import eventually
 from tests.support.withdrawal import Applied, accept_package, apply, status_of
 
 pytestmark = pytest.mark.integration
@@ -38,6 +42,8 @@ async def intake(
         tmp_path_factory.mktemp("intake-status-actions"),
         ADMIN_TOKEN=ADMIN_TOKEN,
         STATUS_LINK_KEY=LINK_KEY,
+        GRANT_URL="https://grant.example.org",
+        OFFER_SIGNING_KEY="intake-status-actions-test-offer-key",
         SUBMISSION_RATE_PER_MINUTE="1000000",
         SUBMISSION_BURST="100000",
     ) as process:
@@ -308,3 +314,49 @@ async def test_after_acceptance_the_page_says_to_contact_the_programme_team(
         "enrolled",
         ["received", "screened", "enrolled", "accepted"],
     )
+
+
+async def test_an_offer_withdrawn_from_is_no_longer_there_to_answer(
+    intake: ServiceProcess, stack_env: dict[str, str]
+) -> None:
+    applied = await _applied(intake)
+    offered = make_event(
+        GrantOffered(
+            application_id=applied.application_id,
+            edition_id=EDITION,
+            offer_id=uuid.uuid4(),
+            amount_cents=1_000_000,
+            currency="USD",
+            components=["mentoring"],
+            rank=4,
+            expires_at=datetime.now(UTC).replace(microsecond=0) + timedelta(days=14),
+        ),
+        service="grant",
+        subject=str(applied.application_id),
+        correlation_id=str(uuid.uuid4()),
+        edition_id=EDITION,
+    )
+    await produce(
+        stack_env["KAFKA_BOOTSTRAP_SERVERS"],
+        topics.GRANTS,
+        [(offered.subject, offered.to_bytes())],
+    )
+    async with _opened(intake, applied) as http:
+
+        async def offer_shown() -> bool:
+            page = await http.get(_page(applied), params={"lang": "en"})
+            return "https://grant.example.org/offers/" in page.text
+
+        await eventually(offer_shown, 30, what="the offer on the status page")
+        token = await _confirmation(http, applied, "withdraw", "en")
+        done = await http.post(
+            f"{_page(applied, 'withdraw')}?lang=en",
+            data={"confirmation": token},
+            headers=_FROM_OUR_PAGE,
+        )
+        assert done.status_code == 303
+        status = await http.get(done.headers["location"])
+    assert "Offered a package" in status.text
+    assert "/offers/" not in status.text
+    assert "Answer by" not in status.text
+    assert 'data-step="withdrawn"' in status.text
