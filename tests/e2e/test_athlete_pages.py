@@ -1,9 +1,12 @@
 """An athlete's own pages in a real browser (Debian's headless Chromium through Playwright) on
 the whole stack: the form in German with one field wrong, the German problem beside it and the
 rest kept, the received page, the status link of the real "received" e-mail from the Maildir,
-and the status page following the application; the same in Spanish, chosen on the page; and
-axe-core finds nothing serious on the form or the status page."""
+and the status page following the application; the same in Spanish, chosen on the page; a
+French athlete who clicks the link in a webmail and withdraws from the status page, confirmed
+by e-mail; and axe-core finds
+nothing serious on the form, the status page or the confirmation pages."""
 
+import html
 import re
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -182,3 +185,68 @@ async def test_a_spanish_reader_chooses_spanish_and_is_written_to_in_it(
         "0 de 5 módulos de formación completados"
     )
     await expect(page.locator("html")).to_have_attribute("lang", "es")
+
+
+async def test_a_french_athlete_withdraws_from_the_status_page(
+    stack: Stack, browser: Browser
+) -> None:
+    intake = stack.processes["intake"].url
+    tag = uuid.uuid4().hex[:10].upper()
+    address = f"jana.{tag.lower()}@example.org"
+    form = await (await browser.new_context(viewport=PHONE, locale="fr-FR")).new_page()
+    await form.goto(f"{intake}/apply/{stack.edition.id}")
+    await _fill_form(form, tag, career_end_year="2021")
+    await expect(form.locator("#field-language")).to_have_value("fr")
+    await form.click("#submit")
+    await expect(form.locator("h1")).to_have_text("Votre candidature est reçue")
+    application_id = (await form.locator("#application-id").inner_text()).strip()
+
+    [link] = _STATUS_LINK.findall(text_of(await _received_mail(stack, address)))
+    assert link.endswith("?lang=fr")
+    # Clicked in a webmail, in a browser of its own, under the pages' CSP: the click is a
+    # navigation from another site, and the cookie the link is traded for must still reach
+    # the page the exchange redirects to (SameSite=Lax, not Strict; services/intake/README.md).
+    reader = await browser.new_context(viewport=PHONE)
+    inbox = f'<!DOCTYPE html><title>Inbox</title><a id="link" href="{html.escape(link)}">…</a>'
+    await reader.route(
+        "https://webmail.example/**",
+        lambda route: route.fulfill(body=inbox, content_type="text/html"),
+    )
+    page = await reader.new_page()
+    await page.goto("https://webmail.example/inbox")
+    await page.click("#link")
+    await expect(page.locator('[data-step="enrolled"]')).to_be_visible()
+
+    # Labels, names and contrast of both confirmation pages, whose GET changes nothing.
+    checked = await (await browser.new_context(viewport=PHONE, bypass_csp=True)).new_page()
+    await checked.goto(link)
+    for action, heading in (
+        ("withdraw", "Retirer votre candidature ?"),
+        ("erasure", "Effacer vos données personnelles ?"),
+    ):
+        await checked.goto(f"{intake}/applications/{application_id}/{action}?lang=fr")
+        await expect(checked.locator("h1")).to_have_text(heading)
+        assert await accessibility_violations(checked) == []
+
+    await page.get_by_role("button", name="Retirer ma candidature").click()
+    assert page.url == f"{intake}/applications/{application_id}/withdraw?lang=fr"
+    await expect(page.locator("h1")).to_have_text("Retirer votre candidature ?")
+    await expect(page.locator("main")).to_contain_text("Ce choix est définitif")
+    await page.get_by_role("button", name="Oui, retirer ma candidature").click()
+
+    assert page.url == f"{intake}/applications/{application_id}?lang=fr"
+    await expect(page.locator("#status")).to_have_text("Vous avez retiré votre candidature.")
+    await expect(page.locator('[data-step="withdrawn"]')).to_contain_text("Candidature retirée")
+    await expect(page.locator("#withdraw")).to_have_count(0)
+    async with httpx.AsyncClient(base_url=intake, timeout=30) as admin:
+        shown = await admin.get(
+            f"/v1/applications/{application_id}",
+            headers={"Authorization": f"Bearer {stack.env['ADMIN_TOKEN']}"},
+        )
+    assert shown.json()["status"] == "withdrawn"
+
+    async def confirmed() -> bool:
+        subjects = [m["Subject"] for m in mails_to(stack.env, address)]
+        return "Votre candidature a été retirée" in subjects
+
+    await eventually(confirmed, 120, what=f"the withdrawn e-mail to {address}")

@@ -167,7 +167,7 @@ async def test_a_status_link_becomes_a_cookie_of_its_application_and_leaves_the_
         application_id = received_url.split("/")[2]
         assert received_url == f"/applications/{application_id}/received?lang=de"
         cookie = applied.headers["set-cookie"]
-        for attribute in ("HttpOnly", "SameSite=strict", f"Path=/applications/{application_id}"):
+        for attribute in ("HttpOnly", "SameSite=lax", f"Path=/applications/{application_id}"):
             assert attribute.lower() in cookie.lower()
 
         received = await http.get(received_url)

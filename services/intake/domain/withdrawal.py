@@ -34,7 +34,12 @@ def ensure_withdrawable(application: StoredApplication) -> None:
         raise PackageAccepted(application)
 
 
+def may_withdraw(application: StoredApplication) -> bool:
+    """Whether withdrawing would change anything: not withdrawn yet, package not accepted."""
+    return application.withdrawn_at is None and application.accepted_at is None
+
+
 def erasure_withdraws(application: StoredApplication) -> bool:
     """Erasure also withdraws, unless that happened already or the package was accepted
     (then only the personal data goes; the package stays the programme team's business)."""
-    return application.withdrawn_at is None and application.accepted_at is None
+    return may_withdraw(application)

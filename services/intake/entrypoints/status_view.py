@@ -1,4 +1,5 @@
-"""An application's timeline written for the athlete, in their language."""
+"""An application's timeline written for the athlete, in their language, and which of the
+athlete's own actions (withdraw, erase) still apply."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -7,6 +8,7 @@ from uuid import UUID
 from services.intake.domain.application import StoredApplication
 from services.intake.domain.selection import OFFER_OUTCOMES, Selection
 from services.intake.domain.timeline import status, timeline
+from services.intake.domain.withdrawal import may_withdraw
 from services.intake.entrypoints.form_texts import Gettext
 from shared import offer_links
 from shared.formatting import format_deadline
@@ -45,6 +47,8 @@ class StatusView:
     state: str
     summary: str
     steps: list[StepView]
+    can_withdraw: bool = False
+    can_erase: bool = False
 
 
 def _progress_steps(
@@ -74,8 +78,29 @@ def _progress_steps(
     return steps
 
 
+def _leaving_steps(
+    application: StoredApplication, language: Language, _: Gettext
+) -> list[StepView]:
+    """The athlete's own last steps: they come after grant's decisions, which end with them."""
+    steps: list[StepView] = []
+    if application.withdrawn_at is not None:
+        when = format_deadline(application.withdrawn_at, language)
+        lines = [_("Your application is out of the ranking and the waiting list.")]
+        steps.append(StepView("withdrawn", _("Application withdrawn"), when, "warn", lines))
+    if application.erased_at is not None:
+        when = format_deadline(application.erased_at, language)
+        lines = [_("Your name, e-mail address, business name and pitch are deleted.")]
+        steps.append(StepView("erased", _("Personal data erased"), when, "", lines))
+    return steps
+
+
 def _selection_steps(
-    selection: Selection, language: Language, _: Gettext, offers: OfferLinks
+    selection: Selection,
+    language: Language,
+    _: Gettext,
+    offers: OfferLinks,
+    *,
+    withdrawn: bool,
 ) -> list[StepView]:
     when = format_deadline(selection.decided_at, language)
     rank = {"rank": selection.rank or 0}
@@ -90,6 +115,9 @@ def _selection_steps(
     deadline = format_deadline(selection.offer_expires_at, language)
     lines = [_("You are ranked %(rank)d and offered an accelerator package.") % rank]
     link = None
+    if selection.outcome == "offered" and withdrawn:
+        # The offer passed on with the withdrawal: nothing is left to answer.
+        return [StepView("offered", _("Offered a package"), when, "ok", lines)]
     if selection.outcome == "offered":
         lines.append(_("Answer by %(deadline)s.") % {"deadline": deadline})
         page = selection.offer_id and offers.page(
@@ -118,11 +146,22 @@ def status_view(
 ) -> StatusView:
     steps = _progress_steps(application, language, _)
     if selection is not None:
-        steps += _selection_steps(selection, language, _, offers)
+        withdrawn = application.withdrawn_at is not None
+        steps += _selection_steps(selection, language, _, offers, withdrawn=withdrawn)
+    steps += _leaving_steps(application, language, _)
     summaries = {
         "ineligible": _("Your application could not be accepted."),
         "enrolled": _("You are in business training: each module you complete counts."),
         "trained": _("You completed your business training. The selection follows the close."),
+        "withdrawn": _("You withdrew your application."),
+        "erased": _("Your personal data is erased."),
     }
     state = status(application)
-    return StatusView(str(application.application_id), state, summaries.get(state, ""), steps)
+    return StatusView(
+        str(application.application_id),
+        state,
+        summaries.get(state, ""),
+        steps,
+        can_withdraw=may_withdraw(application),
+        can_erase=application.erased_at is None,
+    )

@@ -4,6 +4,7 @@ from services.intake.handlers.access import (
     read_application,
     read_linked_application,
     read_selection,
+    status_link_claim,
 )
 from services.intake.handlers.applications import (
     closed_edition_ids,
@@ -13,19 +14,29 @@ from services.intake.handlers.applications import (
 )
 from services.intake.handlers.consuming import grant_decisions, record_consumed
 from services.intake.handlers.errors import UnknownApplication
-from services.intake.handlers.withdrawal import erase, withdraw
+from services.intake.handlers.withdrawal import (
+    by_link,
+    erase,
+    erase_authorised,
+    withdraw,
+    withdraw_authorised,
+)
 
 __all__ = [
     "UnknownApplication",
+    "by_link",
     "closed_edition_ids",
     "complete_module",
     "erase",
+    "erase_authorised",
     "grant_decisions",
     "import_rows",
     "read_application",
     "read_linked_application",
     "read_selection",
     "record_consumed",
+    "status_link_claim",
     "submit",
     "withdraw",
+    "withdraw_authorised",
 ]

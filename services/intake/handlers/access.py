@@ -1,5 +1,5 @@
-"""Who may read an application: its status token, a signed status link, or the admin token;
-and what the status page shows of grant's decision."""
+"""Who may read (and withdraw or erase) an application: its status token, a signed status
+link, or the admin token; and what the status page shows of grant's decision."""
 
 from datetime import datetime
 from uuid import UUID
@@ -42,19 +42,34 @@ async def authorised(
     return application
 
 
-async def read_linked_application(
-    conn: Connection, *, token: str, key: str, now: datetime
-) -> StoredApplication:
-    """The application a genuine, unexpired status link names; otherwise UnknownApplication."""
+def status_link_claim(token: str, *, key: str, now: datetime) -> status_links.SignedClaim:
+    """What a genuine, unexpired status link claims (the application, until when); otherwise
+    UnknownApplication. Needs no database: a page checks it before anything else."""
     try:
         claim = status_links.verify(token, key=key)
     except (status_links.ForgedToken, ValueError):
         raise UnknownApplication(token) from None
     if claim.expires_at <= now:
         raise UnknownApplication(claim.record_id)
-    application = await repository.find_application(conn, application_id=claim.record_id)
+    return claim
+
+
+async def read_linked_application(
+    conn: Connection,
+    *,
+    application_id: UUID,
+    token: str | None,
+    key: str,
+    now: datetime,
+    lock: bool = False,
+) -> StoredApplication:
+    """The application, when a genuine, unexpired status link names it; otherwise
+    UnknownApplication (a link of another application included)."""
+    if token is None or status_link_claim(token, key=key, now=now).record_id != application_id:
+        raise UnknownApplication(application_id)
+    application = await repository.find_application(conn, application_id=application_id, lock=lock)
     if application is None:
-        raise UnknownApplication(claim.record_id)
+        raise UnknownApplication(application_id)
     return application
 
 

@@ -1,6 +1,8 @@
 """Withdrawing an application and erasing the applicant's personal data, each once, with the
-events that tell the other services."""
+events that tell the other services. One implementation of each, whoever asks: the API with
+its tokens (withdraw, erase) or the athlete's pages with the status link (by_link)."""
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from uuid import UUID
 
@@ -8,7 +10,7 @@ from services.intake.adapters import withdrawals_repository as withdrawals
 from services.intake.domain.application import StoredApplication
 from services.intake.domain.withdrawal import Erased, ensure_withdrawable, erasure_withdraws
 from services.intake.handlers import events
-from services.intake.handlers.access import authorised
+from services.intake.handlers.access import authorised, read_linked_application
 from shared import topics
 from shared.clock import Clock
 from shared.db import Connection
@@ -16,6 +18,38 @@ from shared.logs import get_logger
 from shared.outbox import add_to_outbox, add_tombstone_to_outbox
 
 log = get_logger(__name__)
+
+
+# Finds and locks the application once the caller is known to be allowed to change it;
+# UnknownApplication otherwise. The API passes its tokens, the pages their status link.
+Authorise = Callable[[Connection], Awaitable[StoredApplication]]
+
+
+def by_token(application_id: UUID, *, token: str | None, admin_token: str) -> Authorise:
+    """The application's status token or the admin token (the HTTP API)."""
+
+    async def authorise(conn: Connection) -> StoredApplication:
+        return await authorised(
+            conn, application_id=application_id, token=token, admin_token=admin_token, lock=True
+        )
+
+    return authorise
+
+
+def by_link(application_id: UUID, *, link_token: str, key: str, clock: Clock) -> Authorise:
+    """A genuine, unexpired status link naming this application (the athlete's pages)."""
+
+    async def authorise(conn: Connection) -> StoredApplication:
+        return await read_linked_application(
+            conn,
+            application_id=application_id,
+            token=link_token,
+            key=key,
+            now=clock.now(),
+            lock=True,
+        )
+
+    return authorise
 
 
 async def withdraw(
@@ -27,17 +61,26 @@ async def withdraw(
     clock: Clock,
     correlation_id: str,
 ) -> datetime:
+    """Withdraw the application for its status token or the admin token (see
+    withdraw_authorised)."""
+    authorise = by_token(application_id, token=token, admin_token=admin_token)
+    return await withdraw_authorised(
+        conn, authorise=authorise, clock=clock, correlation_id=correlation_id
+    )
+
+
+async def withdraw_authorised(
+    conn: Connection, *, authorise: Authorise, clock: Clock, correlation_id: str
+) -> datetime:
     """Withdraw the application once and announce it; returns when it was withdrawn (the
     first time, on a repeat). PackageAccepted once its package was accepted."""
     async with conn.transaction():
-        application = await authorised(
-            conn, application_id=application_id, token=token, admin_token=admin_token, lock=True
-        )
+        application = await authorise(conn)
         if application.withdrawn_at is not None:
             return application.withdrawn_at
         ensure_withdrawable(application)
         now = clock.now()
-        await withdrawals.record_withdrawal(conn, application_id=application_id, at=now)
+        await withdrawals.record_withdrawal(conn, application_id=application.application_id, at=now)
         await add_to_outbox(conn, _withdrawn_events(application, correlation_id))
     _log_step("application withdrawn", application, correlation_id)
     return now
@@ -52,12 +95,21 @@ async def erase(
     clock: Clock,
     correlation_id: str,
 ) -> Erased:
+    """Erase for the application's status token or the admin token (see erase_authorised)."""
+    authorise = by_token(application_id, token=token, admin_token=admin_token)
+    return await erase_authorised(
+        conn, authorise=authorise, clock=clock, correlation_id=correlation_id
+    )
+
+
+async def erase_authorised(
+    conn: Connection, *, authorise: Authorise, clock: Clock, correlation_id: str
+) -> Erased:
     """Erase the applicant's personal data once, tombstone their contact, and withdraw the
     application unless it was withdrawn before or its package accepted."""
     async with conn.transaction():
-        application = await authorised(
-            conn, application_id=application_id, token=token, admin_token=admin_token, lock=True
-        )
+        application = await authorise(conn)
+        application_id = application.application_id
         if application.erased_at is not None:
             return Erased(application_id, application.erased_at, application.withdrawn_at)
         now = clock.now()
