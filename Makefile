@@ -3,7 +3,7 @@
 PY := .venv/bin/python
 RUN_DIR ?= .run
 
-.PHONY: .venv up infra down purge status lint test bench demo docs messages
+.PHONY: .venv up infra down purge status lint test screenshots bench demo docs messages
 
 # Reinstall only when the dependencies changed, not on every target.
 .venv/.installed: pyproject.toml
@@ -58,7 +58,12 @@ $(BROWSER_CHECKS)/node_modules/.installed: $(BROWSER_CHECKS)/package-lock.json
 # explicit URLs are given (see README). Chromium is for the dashboard's page test.
 test: lint $(COMPOSE_LINT)/node_modules/.installed $(BROWSER_CHECKS)/node_modules/.installed
 	$(PY) -m infra prereqs --browser
-	$(PY) -m pytest
+	$(PY) -m pytest --durations=20
+
+# The pictures under docs/: the page tests, leaving their screenshots there.
+screenshots: $(BROWSER_CHECKS)/node_modules/.installed
+	$(PY) -m infra prereqs --browser
+	SCREENSHOTS_DIR=$(CURDIR)/docs $(PY) -m pytest tests/e2e/test_offer_page.py tests/e2e/test_athlete_pages.py
 
 # Needs a running stack (`make up`).
 bench: .venv/.installed

@@ -11,7 +11,6 @@ import re
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from email.message import EmailMessage
-from pathlib import Path
 
 import httpx
 import pytest
@@ -19,13 +18,12 @@ from playwright.async_api import Browser, Page, ViewportSize, expect
 
 from demo.mailbox import text_of
 from tests.e2e.conftest import Stack
-from tests.support.browser import accessibility_violations, chromium
+from tests.support.browser import accessibility_violations, chromium, screenshot_path
 from tests.support.notification import mails_to
 from tests.support.waiting import eventually
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]
 
-DOCS = Path(__file__).resolve().parents[2] / "docs"
 PHONE: ViewportSize = {"width": 390, "height": 844}
 _STATUS_LINK = re.compile(r"https?://\S+/status/[A-Za-z0-9_-]+\?lang=\w+")
 
@@ -100,7 +98,7 @@ async def test_a_german_athlete_applies_and_follows_the_application(
     await expect(page.locator("#field-consent-data-processing")).to_be_checked()
     assert await page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     await error.scroll_into_view_if_needed()
-    await page.screenshot(path=str(DOCS / "application-form-error.png"))
+    await page.screenshot(path=str(screenshot_path("application-form-error.png")))
 
     await page.fill("#field-career-end-year", "2022")
     await page.click("#submit")
@@ -138,7 +136,7 @@ async def test_a_german_athlete_applies_and_follows_the_application(
     await expect(timeline.locator("li.done")).to_have_text(
         "Grundlagen der Unternehmensführung — erledigt"
     )
-    await status.screenshot(path=str(DOCS / "status-page.png"), full_page=True)
+    await status.screenshot(path=str(screenshot_path("status-page.png")), full_page=True)
 
     # Labels, names and contrast of the form with a problem and of the status page.
     checker = await browser.new_context(viewport=PHONE, locale="de-DE", bypass_csp=True)

@@ -18,7 +18,7 @@ from demo.mailbox import text_of
 from shared import topics
 from shared.events.codec import make_event
 from shared.events.contracts import ContactUpdated
-from tests.support.browser import accessibility_violations, chromium
+from tests.support.browser import accessibility_violations, chromium, screenshot_path
 from tests.support.dashboard import running_dashboard
 from tests.support.grant import (
     ADMIN,
@@ -39,7 +39,6 @@ from tests.support.waiting import eventually
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]
 
-DOCS = Path(__file__).resolve().parents[2] / "docs"
 PHONE: ViewportSize = {"width": 390, "height": 844}
 _PAGE_LINK = re.compile(r"https?://\S+/offers/[A-Za-z0-9_-]+\?lang=\w+")
 _DECLINE_LINK = re.compile(r"https?://\S+/offers/[A-Za-z0-9_-]+/decline\?lang=\w+")
@@ -137,7 +136,7 @@ async def test_an_athlete_answers_the_offer_from_the_email_in_the_browser(
         assert await page.evaluate("document.activeElement.id") == "accept"
         await page.keyboard.press("Tab")
         assert await page.evaluate("document.activeElement.id") == "decline"
-        await page.screenshot(path=str(DOCS / "offer-page.png"), full_page=True)
+        await page.screenshot(path=str(screenshot_path("offer-page.png")), full_page=True)
 
         # The same page opened twice, as a person who clicks twice in two tabs would.
         second_tab = await phone.new_page()

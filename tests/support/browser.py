@@ -1,6 +1,7 @@
 """Debian's headless Chromium, driven by Playwright, as the page tests use it (its own browser
 download is never used), and the accessibility checker they inject."""
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -22,6 +23,16 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 AXE = Path(__file__).resolve().parents[1] / "browser" / "node_modules" / "axe-core" / "axe.min.js"
+_ROOT = Path(__file__).resolve().parents[2]
+
+
+def screenshot_path(name: str) -> Path:
+    """Where a page test leaves its screenshot: `.run/screenshots/` so that a test run leaves
+    the tree clean, or the directory `SCREENSHOTS_DIR` names (`make screenshots` sets docs/,
+    whose pictures the READMEs show)."""
+    folder = Path(os.environ.get("SCREENSHOTS_DIR") or _ROOT / ".run" / "screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / name
 
 
 @asynccontextmanager
