@@ -5,6 +5,7 @@ meets a server error, and a request the schema rules out is refused (4xx), never
 import asyncio
 import subprocess
 import sys
+import tomllib
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -37,13 +38,15 @@ SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 CHECKS = "not_a_server_error,negative_data_rejection"
 
 
-async def _schemathesis(url: str, config: Path, parameters: dict[str, str]) -> None:
-    run = await asyncio.to_thread(_run_schemathesis, url, config, parameters)
+async def _schemathesis(
+    url: str, config: Path, parameters: dict[str, str], *, checks: str = CHECKS
+) -> None:
+    run = await asyncio.to_thread(_run_schemathesis, url, config, parameters, checks)
     assert run.returncode == 0, f"schemathesis found problems:\n{run.stdout[-6000:]}{run.stderr}"
 
 
 def _run_schemathesis(
-    url: str, config: Path, parameters: dict[str, str]
+    url: str, config: Path, parameters: dict[str, str], checks: str
 ) -> subprocess.CompletedProcess[str]:
     """Stateless phases, bounded in examples and time, with a fixed seed to be reproducible."""
     lines = [f'headers = {{ Authorization = "Bearer {ADMIN_TOKEN}" }}', "[parameters]"]
@@ -56,7 +59,7 @@ def _run_schemathesis(
         "run",
         f"{url}/openapi.json",
         "--checks",
-        CHECKS,
+        checks,
         "--phases",
         "examples,coverage,fuzzing",
         "--max-examples",
@@ -170,7 +173,7 @@ def _open_intake_edition(directory: Path) -> tuple[str, str]:
         text = text.replace(old, new)
     directory.mkdir(parents=True, exist_ok=True)
     (directory / f"{edition_id}.toml").write_text(text)
-    return edition_id, "business-foundations"
+    return edition_id, tomllib.loads(text)["training"]["modules"][0]
 
 
 async def test_intakes_schema_says_what_its_api_enforces(
@@ -215,4 +218,10 @@ async def test_intakes_schema_says_what_its_api_enforces(
             "application_id": accepted.json()["application_id"],
             "module": module,
         }
-        await _schemathesis(intake.url, tmp_path / "intake.toml", parameters)
+        # Every answer intake gives is documented too, so its statuses are checked as well.
+        await _schemathesis(
+            intake.url,
+            tmp_path / "intake.toml",
+            parameters,
+            checks=f"{CHECKS},status_code_conformance",
+        )
