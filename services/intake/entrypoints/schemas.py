@@ -1,4 +1,4 @@
-"""Response bodies of intake's HTTP API, and the schemas of its parameters."""
+"""Response bodies of intake's HTTP API."""
 
 from datetime import datetime
 from typing import Any, Final, Literal
@@ -9,17 +9,9 @@ from pydantic import BaseModel, Field, JsonValue
 from services.intake.domain.application import StoredApplication
 from services.intake.domain.imports import ImportReport
 from services.intake.domain.screening import REASON_CODES
-from services.intake.domain.timeline import status, timeline
-from shared.editions import Edition
+from services.intake.domain.timeline import ApplicationState, StepName, status, timeline
 
-# What an edition id may look like, as edition files are checked (an unknown one is a 404).
-EDITION_ID_PATTERN: Final[str] = Edition.model_json_schema()["properties"]["id"]["pattern"]
-
-ApplicationState = Literal["ineligible", "enrolled", "trained", "withdrawn", "erased"]
 _REASON_CODES: Final[list[JsonValue]] = [*sorted(REASON_CODES)]
-StepName = Literal[
-    "received", "screened", "enrolled", "module_completed", "accepted", "withdrawn", "erased"
-]
 
 
 class Message(BaseModel):
