@@ -5,13 +5,16 @@ meets a server error, and a request the schema rules out is refused (4xx), never
 import asyncio
 import subprocess
 import sys
+import tomllib
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 
 from shared import topics
+from shared.editions import DEFAULT_EDITIONS_DIR
 from shared.events.codec import make_event
 from shared.events.contracts import ApplicationReceived, ApplicationScreened
 from tests.support.grant import (
@@ -27,7 +30,7 @@ from tests.support.grant import (
 )
 from tests.support.kafka import produce
 from tests.support.notification import start_notification
-from tests.support.processes import start_service
+from tests.support.processes import running_service, start_service
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(400)]
 
@@ -35,13 +38,15 @@ SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 CHECKS = "not_a_server_error,negative_data_rejection"
 
 
-async def _schemathesis(url: str, config: Path, parameters: dict[str, str]) -> None:
-    run = await asyncio.to_thread(_run_schemathesis, url, config, parameters)
+async def _schemathesis(
+    url: str, config: Path, parameters: dict[str, str], *, checks: str = CHECKS
+) -> None:
+    run = await asyncio.to_thread(_run_schemathesis, url, config, parameters, checks)
     assert run.returncode == 0, f"schemathesis found problems:\n{run.stdout[-6000:]}{run.stderr}"
 
 
 def _run_schemathesis(
-    url: str, config: Path, parameters: dict[str, str]
+    url: str, config: Path, parameters: dict[str, str], checks: str
 ) -> subprocess.CompletedProcess[str]:
     """Stateless phases, bounded in examples and time, with a fixed seed to be reproducible."""
     lines = [f'headers = {{ Authorization = "Bearer {ADMIN_TOKEN}" }}', "[parameters]"]
@@ -54,7 +59,7 @@ def _run_schemathesis(
         "run",
         f"{url}/openapi.json",
         "--checks",
-        CHECKS,
+        checks,
         "--phases",
         "examples,coverage,fuzzing",
         "--max-examples",
@@ -150,3 +155,73 @@ async def test_notifications_schema_says_what_its_api_enforces(
         )
     finally:
         notification.terminate()
+
+
+def _open_intake_edition(directory: Path) -> tuple[str, str]:
+    """A copy of the demo edition with a fresh id, open from yesterday for a month; its id and
+    its first training module."""
+    edition_id = f"intake-schemas-{uuid.uuid4().hex[:10]}"
+    now = datetime.now(UTC).replace(microsecond=0)
+    text = (DEFAULT_EDITIONS_DIR / "athlete365-4.toml").read_text()
+    replacements = {
+        'id = "athlete365-4"': f'id = "{edition_id}"',
+        "opens_at = 2026-09-01T00:00:00Z": f"opens_at = {(now - timedelta(days=1)).isoformat()}",
+        "closes_at = 2027-08-31T23:59:59Z": f"closes_at = {(now + timedelta(days=30)).isoformat()}",
+    }
+    for old, new in replacements.items():
+        assert old in text, old
+        text = text.replace(old, new)
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / f"{edition_id}.toml").write_text(text)
+    return edition_id, tomllib.loads(text)["training"]["modules"][0]
+
+
+async def test_intakes_schema_says_what_its_api_enforces(
+    stack_env: dict[str, str], tmp_path: Path
+) -> None:
+    editions = tmp_path / "editions"
+    edition_id, module = _open_intake_edition(editions)
+    # Schemathesis submits far faster than a person: the per-client limit is lifted for this
+    # process (SUBMISSION_RATE_PER_MINUTE, SUBMISSION_BURST) so it does not answer 429s.
+    async with running_service(
+        "intake",
+        stack_env,
+        tmp_path,
+        ADMIN_TOKEN=ADMIN_TOKEN,
+        EDITIONS_DIR=str(editions),
+        SUBMISSION_RATE_PER_MINUTE="1000000",
+        SUBMISSION_BURST="100000",
+    ) as intake:
+        # An enrolled application for the routes about one application.
+        async with httpx.AsyncClient(base_url=intake.url, timeout=30) as client:
+            accepted = await client.post(
+                f"/v1/editions/{edition_id}/applications",
+                json={
+                    "athlete_id": f"A365-{uuid.uuid4().hex[:10]}",
+                    "full_name": "Schema Athlete",
+                    "email": f"schemas.{uuid.uuid4().hex[:10]}@example.org",
+                    "country": "FRA",
+                    "sport": "Judo",
+                    "athlete_status": "current_olympian",
+                    "business": {
+                        "name": "Tatami Works",
+                        "sector": "equipment",
+                        "stage": "idea",
+                        "pitch": "Mats for clubs.",
+                    },
+                    "consent": {"data_processing": True},
+                },
+            )
+        assert accepted.status_code == 202, accepted.text
+        parameters = {
+            "edition_id": edition_id,
+            "application_id": accepted.json()["application_id"],
+            "module": module,
+        }
+        # Every answer intake gives is documented too, so its statuses are checked as well.
+        await _schemathesis(
+            intake.url,
+            tmp_path / "intake.toml",
+            parameters,
+            checks=f"{CHECKS},status_code_conformance",
+        )

@@ -246,3 +246,22 @@ async def test_the_timeline_is_shown_only_for_the_status_or_admin_token(
     assert mine.json()["status"] == "enrolled"
     assert [anonymous.status_code, wrong.status_code, in_url.status_code] == [404, 404, 404]
     assert anonymous.json() == wrong.json() == nonsense.json() == {"detail": "no such application"}
+
+
+async def test_a_body_that_is_not_utf8_is_422_naming_the_body(intake: ServiceProcess) -> None:
+    async with httpx.AsyncClient(base_url=intake.url, timeout=30) as client:
+        response = await client.post(
+            f"/v1/editions/{EDITION}/applications",
+            content=b'{"athlete_id": "\xff\xfe"}',
+            headers={"content-type": "application/json"},
+        )
+    assert response.status_code == 422
+    assert response.json() == {
+        "detail": [
+            {
+                "field": "(body)",
+                "msg": "is not valid JSON: it must be UTF-8 text",
+                "type": "json_invalid",
+            }
+        ]
+    }

@@ -1,9 +1,13 @@
 """CSV rows become forms exactly as the API reads them; problems are named by file line and
 column."""
 
-import pytest
+import re
 
-from services.intake.domain.csv_rows import BadCsv, read_rows
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from services.intake.domain.csv_rows import COLUMNS, HEADER_PATTERN, BadCsv, read_rows
 from services.intake.domain.imports import row_form
 from services.intake.domain.submission import ApplicationForm
 
@@ -76,3 +80,37 @@ def test_a_row_with_too_many_cells_is_one_problem() -> None:
 def test_a_bad_header_rejects_the_whole_chunk(text: str, message: str) -> None:
     with pytest.raises(BadCsv, match=message.replace("(", r"\(").replace(")", r"\)")):
         list(read_rows(text))
+
+
+def test_codes_typed_in_lower_case_read_as_the_apis_codes() -> None:
+    row = next(read_rows(HEADER + GOOD.replace("POR", "por").replace("ESP;FRA", "esp; fra")))
+    form = row_form(row, this_year=2026)
+    assert isinstance(form, ApplicationForm)
+    assert (form.country, form.business.target_markets) == ("POR", ["ESP", "FRA"])
+
+
+def test_a_cell_beyond_what_csv_can_read_rejects_the_chunk_by_line() -> None:
+    with pytest.raises(BadCsv, match="line 4 cannot be read"):  # GOOD spans lines 2 and 3
+        list(read_rows(HEADER + GOOD + "A365-2," + "x" * 200_000 + "\n"))
+
+
+# Ways a header cell may be written, read or not by the csv module and the header check.
+_SPELLINGS = ["{}", " {}", "\t{} ", '"{}"', '"{} "', '"\n{}"', "\u00a0{}", '"{}', "{}x", '""{}', ""]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    columns=st.permutations(list(COLUMNS)),
+    spellings=st.lists(st.sampled_from(_SPELLINGS), min_size=16, max_size=16),
+    prefix=st.sampled_from(["", "\ufeff", "\n", ","]),
+    end=st.sampled_from(["", "\n", "\r\n", "\r", ",", "x"]),
+)
+def test_a_chunk_whose_header_the_schema_refuses_is_refused(
+    columns: list[str], spellings: list[str], prefix: str, end: str
+) -> None:
+    """The import's schema states the header row as a pattern; what it refuses is a 422."""
+    header = ",".join(s.format(c) for c, s in zip(columns, spellings, strict=True) if s)
+    text = prefix + header + end + GOOD
+    if re.search(HEADER_PATTERN, text) is None:
+        with pytest.raises(BadCsv):
+            list(read_rows(text))

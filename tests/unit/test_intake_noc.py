@@ -19,13 +19,17 @@ def test_an_iso_code_that_is_another_committees_ioc_code_reads_as_ioc() -> None:
     assert market_code("BHR") == "BRN"
 
 
-@pytest.mark.parametrize(("given", "stored"), [("DEU", "GER"), ("che", "SUI"), ("ZAF", "RSA")])
+@pytest.mark.parametrize(("given", "stored"), [("DEU", "GER"), ("CHE", "SUI"), ("ZAF", "RSA")])
 def test_a_market_given_by_iso_code_is_stored_as_ioc_code(given: str, stored: str) -> None:
     assert market_code(given) == stored
 
 
-def test_a_country_is_upper_cased_and_must_be_an_ioc_code() -> None:
-    assert noc_code(" fra ") == "FRA"
+def test_a_country_must_be_an_ioc_code_as_the_schema_lists_it() -> None:
+    assert noc_code("FRA") == "FRA"
+    with pytest.raises(UnknownCountry, match="did you mean 'FRA'"):
+        noc_code(" fra ")
+    with pytest.raises(UnknownCountry, match="did you mean 'DEU'"):
+        market_code("deu")
     with pytest.raises(UnknownCountry, match="the IOC code is 'NED'"):
         noc_code("NLD")
     with pytest.raises(UnknownCountry):

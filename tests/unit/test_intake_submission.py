@@ -3,8 +3,12 @@
 from typing import Any
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+from jsonschema import Draft202012Validator
 from pydantic import ValidationError
 
+from services.intake.domain.noc import UnknownCountry, market_code
 from services.intake.domain.problems import FieldProblem, problems_from
 from services.intake.domain.submission import ApplicationForm, FutureCareerEnd
 
@@ -116,6 +120,26 @@ def test_an_oversize_pitch_and_an_empty_name_are_rejected() -> None:
     }
 
 
+def test_free_text_is_kept_trimmed_and_a_pitch_may_have_a_browsers_line_breaks() -> None:
+    form = ApplicationForm.model_validate(
+        body(full_name=" Ana Silva ", business__pitch="Mats.\r\nFor clubs.\r\n")
+    )
+    assert (form.full_name, form.business.pitch) == ("Ana Silva", "Mats.\r\nFor clubs.")
+    assert problems(body(sport=" J ")) == {"sport": "must be at least 2 characters"}
+    assert problems(body(full_name="Ana\r\nSilva")) == {
+        "full_name": "must be a single line without control characters"
+    }
+
+
+def test_codes_are_taken_as_written() -> None:
+    assert problems(body(country="fra", business__sector=" textiles")) == {
+        "country": "'fra' is not the IOC code of a National Olympic Committee; did you mean"
+        " 'FRA'? Codes are upper case",
+        "business.sector": "must be a lower-case slug of letters, digits and _, like"
+        " sporting_goods",
+    }
+
+
 def test_consent_to_data_processing_is_required() -> None:
     assert problems(body(consent__data_processing=False)) == {
         "consent.data_processing": "consent to data processing is required to apply"
@@ -166,3 +190,55 @@ def test_fastapi_locations_lose_their_body_prefix_and_bad_json_names_the_body() 
         [{"type": "json_invalid", "loc": ("body", 7), "msg": "JSON decode error", "ctx": {}}],
         drop_prefix="body",
     ) == [FieldProblem("(body)", "is not valid JSON: JSON decode error", "json_invalid")]
+
+
+# What the form's schema says and what the model does agree, for any value of a field: the
+# OpenAPI document (and schemathesis, which generates requests from it) can rely on it.
+_SCHEMA = ApplicationForm.model_json_schema()
+_VALIDATOR = Draft202012Validator(_SCHEMA)
+_AWKWARD = st.text(
+    st.sampled_from([*"aZ0-_ é", "\t", "\n", "\r", "\x00", "\x1f", "\x7f", "\u00a0", "\u2028"]),
+    max_size=6,
+)
+_TEXTS = st.one_of(
+    _AWKWARD,
+    st.builds(lambda a, n, b: a + "x" * n + b, _AWKWARD, st.integers(0, 4_010), _AWKWARD),
+)
+_CODES = st.one_of(
+    st.sampled_from(["FRA", "fra", "DEU", " GER", "MAC", "ZZZ", ""]), st.text(max_size=4)
+)
+_VALUES = {
+    "athlete_id": st.one_of(_TEXTS, st.sampled_from(["a365-1", "A365-004711", "-A1", "A1"])),
+    "full_name": _TEXTS,
+    "sport": _TEXTS,
+    "business__name": _TEXTS,
+    "business__pitch": _TEXTS,
+    "business__sector": st.one_of(_TEXTS, st.sampled_from(["sporting_goods", "Goods", "a"])),
+    "language": st.one_of(_TEXTS, st.sampled_from(["fr", "de-CH", "pt-BR", "fr-", "x"])),
+    "country": _CODES,
+    "business__target_markets": st.lists(_CODES, max_size=3, unique=True),
+    "career_end_year": st.one_of(st.none(), st.integers(1940, 2030), st.sampled_from(["2021"])),
+    "athlete_status": st.sampled_from(["current_olympian", "former_paralympian", "retired"]),
+}
+
+
+def _distinct_markets(data: dict[str, Any]) -> bool:
+    """Two spellings of one market (DEU, GER) are the one rule the schema cannot state."""
+    markets = data["business"]["target_markets"]
+    try:
+        return len({market_code(m) for m in markets}) == len(markets)
+    except UnknownCountry:
+        return True
+
+
+@settings(max_examples=400, deadline=None)
+@given(field=st.sampled_from(sorted(_VALUES)), data=st.data())
+def test_the_schema_accepts_exactly_what_the_model_accepts(field: str, data: Any) -> None:
+    changed = body(**{field: data.draw(_VALUES[field], label=field)})
+    assume(_distinct_markets(changed))
+    try:
+        ApplicationForm.model_validate(changed)
+        accepted = True
+    except ValidationError:
+        accepted = False
+    assert _VALIDATOR.is_valid(changed) == accepted

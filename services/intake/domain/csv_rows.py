@@ -8,7 +8,7 @@ line of the file its first row stands, so every problem is reported by file line
 | full_name                | yes      | full_name                 |                              |
 | email                    | yes      | email                     |                              |
 | language                 | no       | language                  | empty: en                    |
-| country                  | yes      | country                   | IOC code                     |
+| country                  | yes      | country                   | IOC code, any case           |
 | sport                    | yes      | sport                     |                              |
 | athlete_status           | yes      | athlete_status            |                              |
 | career_end_year          | no       | career_end_year           | empty for current athletes   |
@@ -17,7 +17,7 @@ line of the file its first row stands, so every problem is reported by file line
 | business_stage           | yes      | business.stage            |                              |
 | pitch                    | yes      | business.pitch            | may span lines when quoted   |
 | sourcing_needs           | no       | business.sourcing_needs   | `;`-separated                |
-| target_markets           | no       | business.target_markets   | `;`-separated                |
+| target_markets           | no       | business.target_markets   | `;`-separated, any case      |
 | consent_data_processing  | yes      | consent.data_processing   | true/false, yes/no, 1/0      |
 | consent_marketing        | no       | consent.marketing         | same; empty: false           |
 """
@@ -36,7 +36,7 @@ COLUMNS: Final[dict[str, tuple[tuple[str, ...], bool, str]]] = {
     "full_name": (("full_name",), True, "text"),
     "email": (("email",), True, "text"),
     "language": (("language",), False, "text"),
-    "country": (("country",), True, "text"),
+    "country": (("country",), True, "code"),
     "sport": (("sport",), True, "text"),
     "athlete_status": (("athlete_status",), True, "text"),
     "career_end_year": (("career_end_year",), False, "year"),
@@ -45,10 +45,18 @@ COLUMNS: Final[dict[str, tuple[tuple[str, ...], bool, str]]] = {
     "business_stage": (("business", "stage"), True, "text"),
     "pitch": (("business", "pitch"), True, "text"),
     "sourcing_needs": (("business", "sourcing_needs"), False, "list"),
-    "target_markets": (("business", "target_markets"), False, "list"),
+    "target_markets": (("business", "target_markets"), False, "codes"),
     "consent_data_processing": (("consent", "data_processing"), True, "bool"),
     "consent_marketing": (("consent", "marketing"), False, "bool"),
 }
+# The header row as a pattern, for the API's schema: known column names, each maybe quoted
+# and spaced as the csv module and the header check read them. Which are required, and that
+# none repeats, a pattern cannot say; the header check does (a 422 naming them).
+_COLUMN_NAME: Final = "(?:" + "|".join(COLUMNS) + ")"
+_HEADER_CELL: Final = rf'[^\S\r\n]*(?:{_COLUMN_NAME}|"\s*{_COLUMN_NAME}\s*")[^\S\r\n]*'
+HEADER_PATTERN: Final = rf"^\ufeff?{_HEADER_CELL}(?:,{_HEADER_CELL})*(?:\r|\n|$)"
+# The documented header, every column in the table's order: one of the headers above.
+FULL_HEADER_PATTERN: Final = rf"^{','.join(COLUMNS)}(?:\r|\n|$)"
 _COLUMN_OF_FIELD: Final = {".".join(path): column for column, (path, _, _) in COLUMNS.items()}
 _TRUE: Final = frozenset({"true", "yes", "y", "1"})
 _FALSE: Final = frozenset({"false", "no", "n", "0"})
@@ -69,13 +77,13 @@ def read_rows(text: str, *, first_line: int = 2) -> Iterator[CsvRow]:
     """Rows of a chunk whose first data row is line `first_line` of the whole file."""
     reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
     try:
-        header = [h.strip() for h in next(reader)]
+        header = [h.strip() for h in next(_records(reader, shift=first_line - 2))]
     except StopIteration:
         raise BadCsv("the CSV is empty: a header row is required") from None
     _check_header(header)
     shift = first_line - 2  # the chunk's own first data row is its line 2
     consumed = reader.line_num
-    for record in reader:
+    for record in _records(reader, shift=shift):
         line, consumed = consumed + 1 + shift, reader.line_num
         if not any(cell.strip() for cell in record):
             continue
@@ -83,6 +91,19 @@ def read_rows(text: str, *, first_line: int = 2) -> Iterator[CsvRow]:
             yield CsvRow(line, {}, f"has {len(record)} cells but the header has {len(header)}")
         else:
             yield CsvRow(line, dict(zip(header, record, strict=False)))
+
+
+def _records(reader: Any, *, shift: int) -> Iterator[list[str]]:
+    """The reader's records; what the csv module cannot read at all (a cell over its size
+    limit, far beyond any field's) makes the chunk unreadable, by the line it stopped at."""
+    while True:
+        try:
+            record: list[str] = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise BadCsv(f"line {reader.line_num + shift} cannot be read: {exc}") from None
+        yield record
 
 
 def _check_header(header: list[str]) -> None:
@@ -107,7 +128,7 @@ def form_input(row: CsvRow) -> tuple[dict[str, Any], list[FieldProblem]]:
     for column, raw in row.cells.items():
         path, required, kind = COLUMNS[column]
         value = raw.strip()
-        if not value and not (required and kind == "text"):
+        if not value and not (required and kind in {"text", "code"}):
             continue  # the form's default, or "is required"
         try:
             parsed = _parse(value, kind)
@@ -128,9 +149,11 @@ def _parse(value: str, kind: str) -> Any:
         if value.lower() not in _TRUE | _FALSE:
             raise ValueError(f"must be true or false (yes/no, 1/0), not {value!r}")
         return value.lower() in _TRUE
-    if kind == "list":
-        return [item.strip() for item in value.split(";") if item.strip()]
-    return value
+    if kind in {"list", "codes"}:
+        items = [item.strip() for item in value.split(";") if item.strip()]
+        # Typed by people: "fra" is read as the API's FRA, here as on the web form's list.
+        return [item.upper() for item in items] if kind == "codes" else items
+    return value.upper() if kind == "code" else value
 
 
 def column_of(field: str) -> str:

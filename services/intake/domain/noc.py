@@ -1,8 +1,9 @@
 """The 206 National Olympic Committees recognised by the IOC, by their IOC code.
 
-`country` must be one of these codes. A target market may also be given by its ISO 3166-1
-alpha-3 code (the contract's example uses "DEU"); it is stored as the NOC code (GER), so a
-market compares equal to an athlete's country. Where an ISO code is itself another
+`country` must be one of these codes, as written here (upper case: the API's schema lists
+them, and what it lists is what it takes). A target market may also be given by its ISO
+3166-1 alpha-3 code (the contract's example uses "DEU"); it is stored as the NOC code (GER),
+so a market compares equal to an athlete's country. Where an ISO code is itself another
 committee's IOC code (BRN: Bahrain for the IOC, Brunei for ISO), the IOC reading wins.
 """
 
@@ -51,31 +52,40 @@ NOC_CODES: Final = frozenset(NOC_TO_ISO)
 ISO_TO_NOC: Final[dict[str, str]] = {
     iso: noc for noc, iso in NOC_TO_ISO.items() if iso != noc and iso not in NOC_CODES
 }
+# What a target market may be written as.
+MARKET_CODES: Final = NOC_CODES | frozenset(ISO_TO_NOC)
 
 
 class UnknownCountry(ValueError):
     """Not a National Olympic Committee code; the message says what to use instead."""
 
 
+def _case_hint(value: str, codes: frozenset[str]) -> str:
+    upper = value.strip().upper()
+    return f"; did you mean {upper!r}? Codes are upper case" if upper in codes else ""
+
+
 def noc_code(value: str) -> str:
-    """The IOC code itself (any case), or UnknownCountry with a hint for an ISO code."""
-    code = value.strip().upper()
-    if code in NOC_CODES:
-        return code
-    if code in ISO_TO_NOC:
+    """The IOC code itself, or UnknownCountry with a hint for an ISO code or lower case."""
+    if value in NOC_CODES:
+        return value
+    if value in ISO_TO_NOC:
         raise UnknownCountry(
-            f"{value!r} is an ISO country code; the IOC code is {ISO_TO_NOC[code]!r}"
+            f"{value!r} is an ISO country code; the IOC code is {ISO_TO_NOC[value]!r}"
         )
-    raise UnknownCountry(f"{value!r} is not the IOC code of a National Olympic Committee")
+    raise UnknownCountry(
+        f"{value!r} is not the IOC code of a National Olympic Committee"
+        + _case_hint(value, NOC_CODES)
+    )
 
 
 def market_code(value: str) -> str:
     """An IOC code, or an ISO alpha-3 code translated to the IOC code of the same country."""
-    code = value.strip().upper()
-    if code in NOC_CODES:
-        return code
-    if code in ISO_TO_NOC:
-        return ISO_TO_NOC[code]
+    if value in NOC_CODES:
+        return value
+    if value in ISO_TO_NOC:
+        return ISO_TO_NOC[value]
     raise UnknownCountry(
         f"{value!r} is neither an IOC code nor the ISO alpha-3 code of an IOC member"
+        + _case_hint(value, MARKET_CODES)
     )

@@ -1,14 +1,17 @@
 """The application form (docs/architecture.md#applications), validated strictly: unknown
 fields, wrong JSON types and out-of-range values are rejected, each with the field it concerns.
 
-Limits (also in the OpenAPI schema):
+Limits (the constants below; the model's JSON schema, which is the OpenAPI document's and
+the web form's, states them all but one, the career end year's moving upper bound):
 - athlete_id: 3-40 letters, digits or hyphens ("A365-004711"); kept upper-cased.
 - full_name: 1-200 characters; sport: 2-80; business.name: 1-120; business.pitch: 1-4,000.
+  Counted as sent; kept without surrounding spaces, which do not count towards the minimum.
+  A single line without control characters (tab allowed); the pitch may have line breaks.
 - email: a syntactically valid address of at most 254 characters (no DNS lookup).
 - language: a language tag (en, fr-CH, ...). en, fr, de and es are served; any other
   well-formed tag falls back to en. Optional, en when absent.
 - country: an IOC NOC code (FRA); target_markets: up to 30 IOC or ISO alpha-3 codes, stored
-  as IOC codes, no repeats.
+  as IOC codes, no repeats. Codes are taken as written: upper case, no spaces around.
 - career_end_year: 1950 to the current year for former athletes, null for current ones.
 - business.sector and each of (at most 10) sourcing_needs: a lower-case slug
   ("sporting_goods"), up to 50 characters.
@@ -17,7 +20,8 @@ Limits (also in the OpenAPI schema):
 """
 
 import re
-from typing import Annotated, Final, Self
+from collections.abc import Callable
+from typing import Annotated, Any, Final, Self
 
 from pydantic import (
     AfterValidator,
@@ -29,46 +33,100 @@ from pydantic import (
     WithJsonSchema,
     field_validator,
 )
+from pydantic_core import PydanticCustomError
 
-from services.intake.domain.emails import checked_email
-from services.intake.domain.noc import market_code, noc_code
+from services.intake.domain.emails import MAX_EMAIL_LENGTH, checked_email
+from services.intake.domain.noc import MARKET_CODES, NOC_CODES, market_code, noc_code
 from shared.events.contracts import AthleteStatus, BusinessStage
 from shared.languages import SUPPORTED, Language
 
+# Every limit of the form, once: the model below enforces them, its JSON schema (the OpenAPI
+# document, and the web form through domain/form_fields.py) states them.
+ATHLETE_ID_PATTERN: Final = r"^[A-Za-z0-9][A-Za-z0-9-]{2,39}$"
+MAX_ATHLETE_ID_CHARS: Final = 40
+FULL_NAME_CHARS: Final = (1, 200)
+SPORT_CHARS: Final = (2, 80)
+BUSINESS_NAME_CHARS: Final = (1, 120)
+PITCH_CHARS: Final = (1, 4_000)
+MAX_PITCH_CHARS: Final = PITCH_CHARS[1]
+SLUG_PATTERN: Final = r"^[a-z][a-z0-9_]{1,49}$"
+MAX_SLUG_CHARS: Final = 50
 FIRST_CAREER_END_YEAR: Final = 1950
-MAX_PITCH_CHARS: Final = 4_000
 MAX_TARGET_MARKETS: Final = 30
 MAX_SOURCING_NEEDS: Final = 10
 SERVED_LANGUAGES: Final[tuple[Language, ...]] = SUPPORTED
-CURRENT_STATUSES: Final = frozenset({"current_olympian", "current_paralympian"})
+CURRENT_STATUSES: Final = ("current_olympian", "current_paralympian")
+LANGUAGE_TAG_PATTERN: Final = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,4}$"
 
-_LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,4}$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_SLUG = r"^[a-z][a-z0-9_]{1,49}$"
+# Text may hold any character but the control characters; a single line holds no line break
+# (tab is allowed), a pitch may have line breaks, CR LF as browsers send a textarea's too.
+SINGLE_LINE_PATTERN: Final = r"^[^\x00-\x08\x0a-\x1f\x7f]*$"
+MULTI_LINE_PATTERN: Final = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+
+_LANGUAGE_TAG: Final = re.compile(LANGUAGE_TAG_PATTERN)
 
 
 def served_language(value: object) -> object:
     """fr-CH -> fr, pt-BR -> en (the fallback); anything not a language tag is left to fail."""
-    if isinstance(value, str) and _LANGUAGE_TAG.match(value.strip()):
-        primary = value.strip().split("-", 1)[0].lower()
+    if isinstance(value, str) and _LANGUAGE_TAG.fullmatch(value):
+        primary = value.split("-", 1)[0].lower()
         return primary if primary in SERVED_LANGUAGES else "en"
     return value
 
 
-def _single_line(value: str) -> str:
-    if _CONTROL.search(value) or "\n" in value:
-        raise ValueError("must be a single line without control characters")
-    return value
+def _visible_pattern(min_chars: int) -> str:
+    """At least `min_chars` characters from the first to the last that is not a space."""
+    return r"\S" if min_chars == 1 else rf"\S[\s\S]{{{min_chars - 2},}}\S"
 
 
-def _no_control_characters(value: str) -> str:
-    if _CONTROL.search(value):
-        raise ValueError("must not contain control characters")
-    return value
+def _text_checks(min_chars: int, *, lines_pattern: str, lines_problem: str) -> Callable[[str], str]:
+    """The text's characters, then the text without surrounding spaces, at least `min_chars`
+    long. The same patterns go into the schema, read as JSON Schema reads them (a search)."""
+    lines, visible = re.compile(lines_pattern), re.compile(_visible_pattern(min_chars))
+
+    def checked(value: str) -> str:
+        if not lines.search(value):
+            raise ValueError(lines_problem)
+        if not visible.search(value):
+            raise PydanticCustomError(
+                "string_too_short",
+                "String should have at least {min_length} characters",
+                {"min_length": min_chars},
+            )
+        return value.strip()
+
+    return checked
 
 
-def _upper(value: str) -> str:
-    return value.upper()
+def _text_limits(chars: tuple[int, int], *, multi_line: bool = False) -> Any:
+    """A free text's lengths count it as sent, and the schema states its characters."""
+    min_chars, max_chars = chars
+    lines_pattern = MULTI_LINE_PATTERN if multi_line else SINGLE_LINE_PATTERN
+    return Field(
+        min_length=min_chars,
+        max_length=max_chars,
+        json_schema_extra={
+            "allOf": [{"pattern": lines_pattern}, {"pattern": _visible_pattern(min_chars)}]
+        },
+    )
+
+
+def _text_checked(chars: tuple[int, int], *, multi_line: bool = False) -> AfterValidator:
+    """A free text is kept without the spaces around it, which do not count towards its
+    minimum."""
+    if multi_line:
+        checks = _text_checks(
+            chars[0],
+            lines_pattern=MULTI_LINE_PATTERN,
+            lines_problem="must not contain control characters",
+        )
+    else:
+        checks = _text_checks(
+            chars[0],
+            lines_pattern=SINGLE_LINE_PATTERN,
+            lines_problem="must be a single line without control characters",
+        )
+    return AfterValidator(checks)
 
 
 def _distinct(values: list[str]) -> list[str]:
@@ -78,28 +136,57 @@ def _distinct(values: list[str]) -> list[str]:
     return values
 
 
-SingleLine = AfterValidator(_single_line)
-Slug = Annotated[str, Field(pattern=_SLUG, max_length=50)]
-MarketCode = Annotated[str, Field(max_length=40), AfterValidator(market_code)]
+def _upper(value: str) -> str:
+    return value.upper()
+
+
+Slug = Annotated[str, Field(pattern=SLUG_PATTERN, max_length=MAX_SLUG_CHARS)]
+CommitteeCode = Annotated[
+    str,
+    AfterValidator(noc_code),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "enum": sorted(NOC_CODES),
+            "description": "The IOC code of a National Olympic Committee (upper case).",
+            "examples": ["FRA"],
+        }
+    ),
+]
+MarketCode = Annotated[
+    str,
+    AfterValidator(market_code),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "enum": sorted(MARKET_CODES),
+            "description": "An IOC code, or the ISO 3166-1 alpha-3 code of an IOC member's"
+            " territory (stored as its IOC code: DEU is GER); upper case.",
+        }
+    ),
+]
 
 
 class _Form(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
 
 
 class BusinessForm(_Form):
-    name: Annotated[str, Field(min_length=1, max_length=120), SingleLine]
+    name: Annotated[str, _text_limits(BUSINESS_NAME_CHARS), _text_checked(BUSINESS_NAME_CHARS)]
     sector: Annotated[Slug, Field(examples=["sporting_goods"])]
     stage: BusinessStage
     pitch: Annotated[
-        str,
-        Field(min_length=1, max_length=MAX_PITCH_CHARS),
-        AfterValidator(_no_control_characters),
+        str, _text_limits(PITCH_CHARS, multi_line=True), _text_checked(PITCH_CHARS, multi_line=True)
     ]
     sourcing_needs: list[Slug] = Field(default_factory=list, max_length=MAX_SOURCING_NEEDS)
     target_markets: Annotated[
         list[MarketCode],
-        Field(default_factory=list, max_length=MAX_TARGET_MARKETS),
+        Field(
+            default_factory=list,
+            max_length=MAX_TARGET_MARKETS,
+            json_schema_extra={"uniqueItems": True},
+            description="No market twice, in either spelling (DEU and GER are one).",
+        ),
         AfterValidator(_distinct),
     ]
 
@@ -109,7 +196,13 @@ class BusinessForm(_Form):
 
 
 class ConsentForm(_Form):
-    data_processing: bool
+    data_processing: Annotated[
+        bool,
+        Field(
+            json_schema_extra={"const": True},
+            description="Must be true: without consent nothing may be kept.",
+        ),
+    ]
     marketing: bool = False
 
     @field_validator("data_processing")
@@ -120,21 +213,54 @@ class ConsentForm(_Form):
         return given
 
 
+def _career_end_rule(schema: dict[str, Any]) -> None:
+    """The year follows the status: null (or absent) for a current athlete, required for a
+    former one."""
+    schema["allOf"] = [
+        {
+            "if": {
+                "properties": {"athlete_status": {"enum": list(CURRENT_STATUSES)}},
+                "required": ["athlete_status"],
+            },
+            "then": {"properties": {"career_end_year": {"type": "null"}}},
+            "else": {
+                "properties": {"career_end_year": {"type": "integer"}},
+                "required": ["career_end_year"],
+            },
+        }
+    ]
+
+
 class ApplicationForm(_Form):
+    model_config = ConfigDict(json_schema_extra=_career_end_rule)
+
     athlete_id: Annotated[
         str,
-        Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{2,39}$", max_length=40, examples=["A365-004711"]),
+        Field(
+            pattern=ATHLETE_ID_PATTERN,
+            max_length=MAX_ATHLETE_ID_CHARS,
+            examples=["A365-004711"],
+            description="Kept upper-cased: a365-1 and A365-1 are one athlete.",
+        ),
         AfterValidator(_upper),
     ]
-    full_name: Annotated[str, Field(min_length=1, max_length=200), SingleLine]
-    email: Annotated[str, Field(max_length=320), AfterValidator(checked_email)]
+    full_name: Annotated[str, _text_limits(FULL_NAME_CHARS), _text_checked(FULL_NAME_CHARS)]
+    email: Annotated[
+        str,
+        Field(
+            max_length=MAX_EMAIL_LENGTH,
+            json_schema_extra={"format": "email"},
+            description="A valid address (its domain is not looked up).",
+        ),
+        AfterValidator(checked_email),
+    ]
     language: Annotated[
         Language,
         BeforeValidator(served_language),
         WithJsonSchema(
             {
                 "type": "string",
-                "pattern": _LANGUAGE_TAG.pattern,
+                "pattern": LANGUAGE_TAG_PATTERN,
                 "examples": ["fr", "de-CH"],
                 "description": "A language tag; "
                 + ", ".join(SUPPORTED)
@@ -142,11 +268,16 @@ class ApplicationForm(_Form):
             }
         ),
     ] = "en"
-    country: Annotated[str, Field(max_length=40, examples=["FRA"]), AfterValidator(noc_code)]
-    sport: Annotated[str, Field(min_length=2, max_length=80), SingleLine]
+    country: CommitteeCode
+    sport: Annotated[str, _text_limits(SPORT_CHARS), _text_checked(SPORT_CHARS)]
     athlete_status: AthleteStatus
     career_end_year: int | None = Field(
-        default=None, ge=FIRST_CAREER_END_YEAR, validate_default=True
+        default=None,
+        ge=FIRST_CAREER_END_YEAR,
+        validate_default=True,
+        description=f"Null or absent for a current athlete; for a former one, required: from"
+        f" {FIRST_CAREER_END_YEAR} to the current year. A year after the current one is a 422"
+        " too, a bound that moves with the date and so is not part of this schema.",
     )
     business: BusinessForm
     consent: ConsentForm

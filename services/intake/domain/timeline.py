@@ -2,15 +2,21 @@
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from services.intake.domain.application import StoredApplication
+
+# The words of the API's answer (its schema lists them), typed so that none is used unlisted.
+StepName = Literal[
+    "received", "screened", "enrolled", "module_completed", "accepted", "withdrawn", "erased"
+]
+ApplicationState = Literal["ineligible", "enrolled", "trained", "withdrawn", "erased"]
 
 
 @dataclass(frozen=True)
 class Step:
     at: datetime
-    step: str
+    step: StepName
     details: dict[str, Any] = field(default_factory=dict)
 
 
@@ -30,7 +36,7 @@ def timeline(application: StoredApplication) -> list[Step]:
         steps.append(Step(at, "enrolled", {"modules": list(application.training_modules)}))
     completions = sorted(application.completions, key=lambda c: (c[1], c[0]))
     steps.extend(Step(when, "module_completed", {"module": m}) for m, when in completions)
-    later = (
+    later: tuple[tuple[StepName, datetime | None], ...] = (
         ("accepted", application.accepted_at),
         ("withdrawn", application.withdrawn_at),
         ("erased", application.erased_at),
@@ -40,7 +46,7 @@ def timeline(application: StoredApplication) -> list[Step]:
     return sorted(steps, key=lambda s: s.at)
 
 
-def status(application: StoredApplication) -> str:
+def status(application: StoredApplication) -> ApplicationState:
     """One word for where the application stands: erased, withdrawn, ineligible, enrolled
     or trained."""
     if application.erased_at is not None:

@@ -1,39 +1,84 @@
 """Admin-only routes: CSV bulk import and recording training progress."""
 
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response, status
 
 from services.intake import handlers
 from services.intake.domain.application import EditionNotOpen, NotEnrolled, UnknownModule
-from services.intake.domain.csv_rows import BadCsv, read_rows
+from services.intake.domain.csv_rows import (
+    COLUMNS,
+    FULL_HEADER_PATTERN,
+    HEADER_PATTERN,
+    BadCsv,
+    read_rows,
+)
 from services.intake.entrypoints.dependencies import IntakeApi
-from services.intake.entrypoints.schemas import ImportResult, ModuleCompletion
+from services.intake.entrypoints.schemas import (
+    FieldErrors,
+    ImportRefused,
+    ImportResult,
+    Message,
+    ModuleCompletion,
+)
 from shared.correlation import current_correlation_id
 from shared.editions import Edition
 
 IMPORT_PATH = "/v1/editions/{edition_id}/applications:import"
+_UNAUTHORIZED: Any = {"description": "no valid admin bearer token", "model": Message}
+
+
+def _csv_body(max_import_bytes: int) -> dict[str, Any]:
+    """The chunk as its schema can say it: text that starts with a header row of known
+    columns. Rows are not constrained: a bad row is reported in the 200, by line."""
+    return {
+        "required": True,
+        "content": {
+            "text/csv": {
+                "schema": {
+                    "type": "string",
+                    # The second pattern is the rule; the first, one case of it, is there for
+                    # what generates chunks from this schema: the documented header in full.
+                    "anyOf": [{"pattern": FULL_HEADER_PATTERN}, {"pattern": HEADER_PATTERN}],
+                    "maxLength": max_import_bytes,
+                    "description": "UTF-8, comma-separated, a header row first naming the"
+                    f" columns (any order; {', '.join(c for c, (_, r, _) in COLUMNS.items() if r)}"
+                    " are required, none may repeat: a 422 otherwise), at most"
+                    f" {max_import_bytes} bytes (a 413 otherwise).",
+                    "examples": [
+                        ",".join(COLUMNS)
+                        + "\nA365-004711,Example Athlete,athlete@example.org,fr,FRA,Judo,"
+                        "former_olympian,2021,Tatami Supply,sporting_goods,revenue,"
+                        '"Tatami mats for clubs.",textiles,DEU;USA,true,false\n'
+                    ],
+                }
+            }
+        },
+    }
 
 
 def router(api: IntakeApi, *, max_import_bytes: int) -> APIRouter:
     routes = APIRouter(tags=["admin"], dependencies=[Depends(api.admin_only())])
+    modules = sorted({m for edition in api.editions.values() for m in edition.training.modules})
 
     @routes.post(
         IMPORT_PATH,
         max_body_size=max_import_bytes,
-        openapi_extra={
-            "requestBody": {
-                "required": True,
-                "content": {"text/csv": {"schema": {"type": "string"}}},
-            }
-        },
+        openapi_extra={"requestBody": _csv_body(max_import_bytes)},
         responses={
-            401: {"description": "no valid admin bearer token"},
-            404: {"description": "no such edition"},
-            409: {"description": "the edition's window is closed"},
-            413: {"description": f"body larger than {max_import_bytes} bytes: send it in chunks"},
-            422: {"description": "the CSV as a whole is unreadable (encoding, header)"},
+            401: _UNAUTHORIZED,
+            404: {"description": "no such edition", "model": Message},
+            409: {"description": "the edition's window is closed", "model": Message},
+            413: {
+                "description": f"body larger than {max_import_bytes} bytes: send it in chunks",
+                "model": Message,
+            },
+            422: {
+                "description": "the CSV as a whole is unreadable (encoding, header), or a bad"
+                " first_line",
+                "model": ImportRefused,
+            },
         },
     )
     async def import_applications(
@@ -73,14 +118,26 @@ def router(api: IntakeApi, *, max_import_bytes: int) -> APIRouter:
         status_code=status.HTTP_201_CREATED,
         responses={
             200: {"description": "recorded before; nothing changed", "model": ModuleCompletion},
-            401: {"description": "no valid admin bearer token"},
-            404: {"description": "no such application"},
-            409: {"description": "the application is not enrolled in training"},
-            422: {"description": "not a module of the application's edition"},
+            401: _UNAUTHORIZED,
+            404: {"description": "no such application", "model": Message},
+            409: {"description": "the application is not enrolled in training", "model": Message},
+            422: {
+                "description": "not a module of the application's edition, or a malformed id",
+                "model": Message | FieldErrors,
+            },
         },
     )
     async def complete_module(
-        application_id: UUID, module: str, response: Response
+        application_id: UUID,
+        module: Annotated[
+            str,
+            Path(
+                json_schema_extra={"enum": modules},
+                description="A training module of the application's edition (the modules of"
+                " every configured edition are listed).",
+            ),
+        ],
+        response: Response,
     ) -> ModuleCompletion:
         """Record that the athlete completed a training module (published once)."""
         try:

@@ -5,7 +5,7 @@ from contextlib import asynccontextmanager
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, HTTPException, Request, status
+from fastapi import APIRouter, Depends, HTTPException, Path, Request, status
 from fastapi.exceptions import RequestValidationError
 
 from services.intake import handlers
@@ -18,6 +18,7 @@ from services.intake.entrypoints.schemas import (
     ApplicationStatus,
     Erasure,
     FieldErrors,
+    Message,
     Withdrawal,
 )
 from shared.auth import bearer_token
@@ -26,6 +27,15 @@ from shared.db import Connection
 from shared.editions import Edition
 
 _NOT_FOUND = "no such application"
+# Any other text is the same 404 as an unknown id (the routes read it as text for that).
+ApplicationId = Annotated[
+    str,
+    Path(
+        json_schema_extra={"format": "uuid"},
+        description="The application id of the 202; anything else is a 404.",
+    ),
+]
+_UNKNOWN = {"description": "no such application, or not for this token", "model": Message}
 
 
 @asynccontextmanager
@@ -57,11 +67,21 @@ def router(api: IntakeApi, *, max_body_bytes: int) -> APIRouter:
         # Checked on the declared Content-Length and on the bytes that actually arrive.
         max_body_size=max_body_bytes,
         responses={
-            404: {"description": "no such edition"},
-            409: {"description": "the athlete or e-mail applied already, or the window is closed"},
-            413: {"description": f"body larger than {max_body_bytes} bytes"},
-            422: {"description": "each field in error, with what is wrong", "model": FieldErrors},
-            429: {"description": "too many submissions from this client (see Retry-After)"},
+            404: {"description": "no such edition", "model": Message},
+            409: {
+                "description": "the athlete or e-mail applied already, or the window is closed",
+                "model": Message,
+            },
+            413: {"description": f"body larger than {max_body_bytes} bytes", "model": Message},
+            422: {
+                "description": "each field in error, with what is wrong; also a career end"
+                " year later than the current one, which this schema cannot bound",
+                "model": FieldErrors,
+            },
+            429: {
+                "description": "too many submissions from this client (see Retry-After)",
+                "model": Message,
+            },
         },
     )
     async def submit_application(
@@ -87,8 +107,10 @@ def router(api: IntakeApi, *, max_body_bytes: int) -> APIRouter:
             application_id=application.application_id, status_token=application.status_token
         )
 
-    @routes.get("/applications/{application_id}", responses={404: {"description": _NOT_FOUND}})
-    async def application_status(application_id: str, request: Request) -> ApplicationStatus:
+    @routes.get("/applications/{application_id}", responses={404: _UNKNOWN})
+    async def application_status(
+        application_id: ApplicationId, request: Request
+    ) -> ApplicationStatus:
         """The timeline, for `Authorization: Bearer <status_token>` or the admin token.
 
         The token is taken from the header only: in a URL it would end up in access logs,
@@ -108,11 +130,14 @@ def router(api: IntakeApi, *, max_body_bytes: int) -> APIRouter:
     @routes.post(
         "/applications/{application_id}/withdraw",
         responses={
-            404: {"description": _NOT_FOUND},
-            409: {"description": "the package was accepted: contact the programme team"},
+            404: _UNKNOWN,
+            409: {
+                "description": "the package was accepted: contact the programme team",
+                "model": Message,
+            },
         },
     )
-    async def withdraw_application(application_id: str, request: Request) -> Withdrawal:
+    async def withdraw_application(application_id: ApplicationId, request: Request) -> Withdrawal:
         """Leave the programme: the application is taken out of the ranking and the
         waitlist, and an open offer passes on. Withdrawing again answers the same.
 
@@ -134,10 +159,8 @@ def router(api: IntakeApi, *, max_body_bytes: int) -> APIRouter:
             raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from None
         return Withdrawal(application_id=app_id, withdrawn_at=withdrawn_at)
 
-    @routes.post(
-        "/applications/{application_id}/erasure", responses={404: {"description": _NOT_FOUND}}
-    )
-    async def erase_personal_data(application_id: str, request: Request) -> Erasure:
+    @routes.post("/applications/{application_id}/erasure", responses={404: _UNKNOWN})
+    async def erase_personal_data(application_id: ApplicationId, request: Request) -> Erasure:
         """Erase the applicant's personal data (GDPR Art. 17): name, e-mail, business name
         and pitch, here and, by a tombstone, on the contacts topic and in notification. The
         application is withdrawn too, unless its package was accepted. Erasing again

@@ -1,14 +1,23 @@
 """Response bodies of intake's HTTP API."""
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Final, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, JsonValue
 
 from services.intake.domain.application import StoredApplication
 from services.intake.domain.imports import ImportReport
-from services.intake.domain.timeline import status, timeline
+from services.intake.domain.screening import REASON_CODES
+from services.intake.domain.timeline import ApplicationState, StepName, status, timeline
+
+_REASON_CODES: Final[list[JsonValue]] = [*sorted(REASON_CODES)]
+
+
+class Message(BaseModel):
+    """A refusal that concerns no one field: what is wrong, in words."""
+
+    detail: str = Field(examples=["no such application"])
 
 
 class FieldError(BaseModel):
@@ -33,26 +42,19 @@ class Accepted(BaseModel):
 
 class Step(BaseModel):
     at: datetime
-    step: str = Field(
-        examples=[
-            "received",
-            "screened",
-            "enrolled",
-            "module_completed",
-            "accepted",
-            "withdrawn",
-            "erased",
-        ]
-    )
+    step: StepName
     details: dict[str, Any] = Field(default_factory=dict)
 
 
 class ApplicationStatus(BaseModel):
     application_id: UUID
     edition_id: str
-    status: str = Field(examples=["ineligible", "enrolled", "trained", "withdrawn", "erased"])
+    status: ApplicationState
     eligible: bool
-    reasons: list[str] = Field(description="Screening reason codes; empty when eligible.")
+    reasons: list[str] = Field(
+        description="Screening reason codes; empty when eligible.",
+        json_schema_extra={"items": {"type": "string", "enum": _REASON_CODES}},
+    )
     training_modules: list[str]
     completed_modules: list[str]
     timeline: list[Step]
@@ -98,6 +100,12 @@ class Problem(BaseModel):
     type: str
 
 
+class ImportRefused(BaseModel):
+    """A chunk refused whole: unreadable as CSV (encoding, header), or a bad `first_line`."""
+
+    detail: str | list[FieldError]
+
+
 class ImportedRow(BaseModel):
     line: int
     application_id: UUID
@@ -106,7 +114,7 @@ class ImportedRow(BaseModel):
 
 class RejectedRow(BaseModel):
     line: int
-    status: int = Field(description="What the API would have answered: 422 or 409.")
+    status: Literal[409, 422] = Field(description="What the API would have answered.")
     errors: list[Problem]
 
 
