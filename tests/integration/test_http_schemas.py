@@ -70,7 +70,11 @@ def _run_schemathesis(
         "20261201",
         "--no-color",
     ]
-    return subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    # Run where the config is: schemathesis keeps a cache of the failures it found in its
+    # working directory and replays them, so a run in the tree would depend on the last one.
+    return subprocess.run(
+        command, capture_output=True, text=True, timeout=300, check=False, cwd=config.parent
+    )
 
 
 async def test_grants_schema_says_what_its_api_enforces(

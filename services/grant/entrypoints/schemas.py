@@ -37,13 +37,17 @@ class OpeningOut(BaseModel):
 
 
 def _text_only(value: object) -> object:
-    # JSON has no time type: without this, pydantic's lax mode would read 0 or 1.8e9 as a
-    # Unix time, which the schema (a date-time string) does not allow.
-    if value is not None and not isinstance(value, str):
-        raise ValueError(
-            "a time must be an ISO 8601 string with its offset, e.g. 2027-10-01T00:00:00Z"
-        )
-    return value
+    # JSON has no time type: without this, pydantic's lax mode would read 0, 1.8e9 or "8" as
+    # a Unix time, which the schema (a date-time string) does not allow.
+    if value is None:
+        return value
+    try:
+        if isinstance(value, str):
+            datetime.fromisoformat(value)
+            return value
+    except ValueError:
+        pass
+    raise ValueError("a time must be an ISO 8601 string with its offset, e.g. 2027-10-01T00:00:00Z")
 
 
 class ExpireIn(BaseModel):
