@@ -149,9 +149,9 @@ def router(api: IntakeApi, *, max_body_bytes: int) -> APIRouter:
             async with _application_of(api) as conn:
                 withdrawn_at = await handlers.withdraw(
                     conn,
-                    application_id=app_id,
-                    token=bearer_token(request),
-                    admin_token=api.admin_token,
+                    authorise=handlers.by_token(
+                        app_id, token=bearer_token(request), admin_token=api.admin_token
+                    ),
                     clock=api.clock,
                     correlation_id=current_correlation_id(),
                 )
@@ -172,9 +172,9 @@ def router(api: IntakeApi, *, max_body_bytes: int) -> APIRouter:
         async with _application_of(api) as conn:
             erased = await handlers.erase(
                 conn,
-                application_id=app_id,
-                token=bearer_token(request),
-                admin_token=api.admin_token,
+                authorise=handlers.by_token(
+                    app_id, token=bearer_token(request), admin_token=api.admin_token
+                ),
                 clock=api.clock,
                 correlation_id=current_correlation_id(),
             )

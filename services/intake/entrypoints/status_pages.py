@@ -218,14 +218,14 @@ class StatusPages:
         try:
             async with self._api.pool().acquire() as conn:
                 if action == "withdraw":
-                    await handlers.withdraw_authorised(
+                    await handlers.withdraw(
                         conn,
                         authorise=authorise,
                         clock=self._api.clock,
                         correlation_id=current_correlation_id(),
                     )
                 else:
-                    await handlers.erase_authorised(
+                    await handlers.erase(
                         conn,
                         authorise=authorise,
                         clock=self._api.clock,

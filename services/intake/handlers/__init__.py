@@ -16,19 +16,18 @@ from services.intake.handlers.consuming import grant_decisions, record_consumed
 from services.intake.handlers.errors import UnknownApplication
 from services.intake.handlers.withdrawal import (
     by_link,
+    by_token,
     erase,
-    erase_authorised,
     withdraw,
-    withdraw_authorised,
 )
 
 __all__ = [
     "UnknownApplication",
     "by_link",
+    "by_token",
     "closed_edition_ids",
     "complete_module",
     "erase",
-    "erase_authorised",
     "grant_decisions",
     "import_rows",
     "read_application",
@@ -38,5 +37,4 @@ __all__ = [
     "status_link_claim",
     "submit",
     "withdraw",
-    "withdraw_authorised",
 ]

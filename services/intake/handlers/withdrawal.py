@@ -1,6 +1,6 @@
 """Withdrawing an application and erasing the applicant's personal data, each once, with the
 events that tell the other services. One implementation of each, whoever asks: the API with
-its tokens (withdraw, erase) or the athlete's pages with the status link (by_link)."""
+its tokens (by_token) or the athlete's pages with the status link (by_link)."""
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime
@@ -53,23 +53,6 @@ def by_link(application_id: UUID, *, link_token: str, key: str, clock: Clock) ->
 
 
 async def withdraw(
-    conn: Connection,
-    *,
-    application_id: UUID,
-    token: str | None,
-    admin_token: str,
-    clock: Clock,
-    correlation_id: str,
-) -> datetime:
-    """Withdraw the application for its status token or the admin token (see
-    withdraw_authorised)."""
-    authorise = by_token(application_id, token=token, admin_token=admin_token)
-    return await withdraw_authorised(
-        conn, authorise=authorise, clock=clock, correlation_id=correlation_id
-    )
-
-
-async def withdraw_authorised(
     conn: Connection, *, authorise: Authorise, clock: Clock, correlation_id: str
 ) -> datetime:
     """Withdraw the application once and announce it; returns when it was withdrawn (the
@@ -87,22 +70,6 @@ async def withdraw_authorised(
 
 
 async def erase(
-    conn: Connection,
-    *,
-    application_id: UUID,
-    token: str | None,
-    admin_token: str,
-    clock: Clock,
-    correlation_id: str,
-) -> Erased:
-    """Erase for the application's status token or the admin token (see erase_authorised)."""
-    authorise = by_token(application_id, token=token, admin_token=admin_token)
-    return await erase_authorised(
-        conn, authorise=authorise, clock=clock, correlation_id=correlation_id
-    )
-
-
-async def erase_authorised(
     conn: Connection, *, authorise: Authorise, clock: Clock, correlation_id: str
 ) -> Erased:
     """Erase the applicant's personal data once, tombstone their contact, and withdraw the
