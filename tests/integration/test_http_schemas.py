@@ -28,9 +28,10 @@ from tests.support.grant import (
     wait_consumed,
     write_edition,
 )
+from tests.support.intake import running_intake
 from tests.support.kafka import produce
 from tests.support.notification import start_notification
-from tests.support.processes import running_service, start_service
+from tests.support.processes import start_service
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(400)]
 
@@ -185,16 +186,12 @@ async def test_intakes_schema_says_what_its_api_enforces(
 ) -> None:
     editions = tmp_path / "editions"
     edition_id, module = _open_intake_edition(editions)
-    # Schemathesis submits far faster than a person: the per-client limit is lifted for this
-    # process (SUBMISSION_RATE_PER_MINUTE, SUBMISSION_BURST) so it does not answer 429s.
-    async with running_service(
-        "intake",
+    # running_intake lifts the per-client limit: schemathesis submits far faster than a person.
+    async with running_intake(
         stack_env,
         tmp_path,
         ADMIN_TOKEN=ADMIN_TOKEN,
         EDITIONS_DIR=str(editions),
-        SUBMISSION_RATE_PER_MINUTE="1000000",
-        SUBMISSION_BURST="100000",
     ) as intake:
         # An enrolled application for the routes about one application.
         async with httpx.AsyncClient(base_url=intake.url, timeout=30) as client:

@@ -12,8 +12,9 @@ import pytest
 from cloudevents.v1.kafka import KafkaMessage, from_structured
 
 from shared import topics
+from tests.support.intake import running_intake
 from tests.support.kafka import read_to_end
-from tests.support.processes import ServiceProcess, running_service
+from tests.support.processes import ServiceProcess
 
 pytestmark = pytest.mark.integration
 
@@ -58,13 +59,10 @@ def application(**changes: Any) -> dict[str, Any]:
 async def intake(
     stack_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[ServiceProcess]:
-    async with running_service(
-        "intake",
+    async with running_intake(
         stack_env,
         tmp_path_factory.mktemp("intake"),
         ADMIN_TOKEN=ADMIN_TOKEN,
-        SUBMISSION_RATE_PER_MINUTE="1000000",
-        SUBMISSION_BURST="100000",
     ) as process:
         yield process
 

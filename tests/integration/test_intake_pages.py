@@ -16,8 +16,9 @@ from shared import offer_links, topics
 from shared.events.codec import make_event
 from shared.events.contracts import ApplicationWaitlisted, EventPayload, GrantAccepted, GrantOffered
 from tests.integration.test_intake_api import EDITION, application, submit
+from tests.support.intake import running_intake
 from tests.support.kafka import produce
-from tests.support.processes import ServiceProcess, running_service
+from tests.support.processes import ServiceProcess
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.integration
@@ -33,16 +34,13 @@ _STATUS_LINK = re.compile(r'id="status-link" href="([^"]+)"')
 async def intake(
     stack_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[ServiceProcess]:
-    async with running_service(
-        "intake",
+    async with running_intake(
         stack_env,
         tmp_path_factory.mktemp("intake-pages"),
         ADMIN_TOKEN=ADMIN_TOKEN,
         STATUS_LINK_KEY=LINK_KEY,
         GRANT_URL="https://grant.example.org",
         OFFER_SIGNING_KEY=OFFER_KEY,
-        SUBMISSION_RATE_PER_MINUTE="1000000",
-        SUBMISSION_BURST="100000",
     ) as process:
         yield process
 

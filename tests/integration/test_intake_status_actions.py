@@ -18,9 +18,10 @@ from shared import status_links, topics
 from shared.events.codec import make_event
 from shared.events.contracts import GrantOffered
 from tests.integration.test_intake_api import EDITION
+from tests.support.intake import running_intake
 from tests.support.kafka import produce
 from tests.support.personal_data import where_found
-from tests.support.processes import ServiceProcess, running_service
+from tests.support.processes import ServiceProcess
 from tests.support.waiting import eventually
 from tests.support.withdrawal import Applied, accept_package, apply, status_of
 
@@ -36,16 +37,13 @@ _ACTION = re.compile(r'<form method="post" action="([^"]+)">')
 async def intake(
     stack_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[ServiceProcess]:
-    async with running_service(
-        "intake",
+    async with running_intake(
         stack_env,
         tmp_path_factory.mktemp("intake-status-actions"),
         ADMIN_TOKEN=ADMIN_TOKEN,
         STATUS_LINK_KEY=LINK_KEY,
         GRANT_URL="https://grant.example.org",
         OFFER_SIGNING_KEY="intake-status-actions-test-offer-key",
-        SUBMISSION_RATE_PER_MINUTE="1000000",
-        SUBMISSION_BURST="100000",
     ) as process:
         yield process
 

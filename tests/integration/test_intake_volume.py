@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from shared.events.envelope import CloudEvent
+from tests.support.intake import running_intake
 from tests.support.kafka import read_to_end
 from tests.support.processes import ServiceProcess, running_service
 
@@ -32,12 +33,9 @@ SPOILED: list[tuple[dict[str, Any], str]] = [
 async def intake(
     stack_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[ServiceProcess]:
-    async with running_service(
-        "intake",
+    async with running_intake(
         stack_env,
         tmp_path_factory.mktemp("intake"),
-        SUBMISSION_RATE_PER_MINUTE="1000000",
-        SUBMISSION_BURST="100000",
     ) as process:
         yield process
 
