@@ -35,6 +35,8 @@ _PLACEHOLDERS = {
     "REVIEWER_TOKEN": "docs",
     "OFFER_SIGNING_KEY": "docs",
     "STATUS_LINK_KEY": "docs",
+    "REVIEW_LINK_KEY": "docs",
+    "SCORING_URL": "http://localhost:8002",
     "GRANT_URL": "http://localhost:8003",
     "SMTP_HOST": "mail",
     "SMTP_PORT": "1025",

@@ -36,6 +36,7 @@ _SHARED_KEYS = (
     "REVIEWER_TOKEN",
     "OFFER_SIGNING_KEY",
     "STATUS_LINK_KEY",
+    "REVIEW_LINK_KEY",
     "SMTP_HOST",
     "SMTP_PORT",
 )
@@ -75,6 +76,7 @@ class ServiceProcess:
             "HTTP_PORT": str(url.port),
             "GRANT_URL": stack_env.get("GRANT_URL", ""),
             "INTAKE_URL": stack_env.get("INTAKE_URL", ""),
+            "SCORING_URL": stack_env.get("SCORING_URL", ""),
             **(_LOCAL_INTAKE_LIMITS if self.name == "intake" else {}),
         }
 

@@ -75,6 +75,7 @@ class StackSecrets:
     reviewer_token: str
     offer_signing_key: str
     status_link_key: str
+    review_link_key: str
 
     @classmethod
     def reuse_or_create(cls, previous: Mapping[str, str]) -> "StackSecrets":
@@ -93,6 +94,7 @@ class StackSecrets:
             reviewer_token=kept(previous.get("REVIEWER_TOKEN")),
             offer_signing_key=kept(previous.get("OFFER_SIGNING_KEY")),
             status_link_key=kept(previous.get("STATUS_LINK_KEY")),
+            review_link_key=kept(previous.get("REVIEW_LINK_KEY")),
         )
 
 
@@ -143,5 +145,6 @@ def stack_env(
         "REVIEWER_TOKEN": credentials.reviewer_token,
         "OFFER_SIGNING_KEY": credentials.offer_signing_key,
         "STATUS_LINK_KEY": credentials.status_link_key,
+        "REVIEW_LINK_KEY": credentials.review_link_key,
         **{key: f"http://{LOOPBACK}:{port}" for key, port in http_ports.items()},
     }

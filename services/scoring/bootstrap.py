@@ -23,6 +23,10 @@ class ScoringSettings(ServiceSettings):
     # Unset tokens accept nobody: the review API stays closed rather than open.
     reviewer_token: SecretStr = Field(default=SecretStr(""), description="bearer for reviewers")
     admin_token: SecretStr = Field(default=SecretStr(""), description="bearer for admins")
+    # Unset, no review link is accepted (shared/review_links.py; notification signs them).
+    review_link_key: SecretStr = Field(
+        default=SecretStr(""), description="checks the panel reviewers' personal links"
+    )
     editions_dir: Path = DEFAULT_EDITIONS_DIR
 
 
