@@ -41,6 +41,14 @@ EditionParam = Annotated[
 ]
 
 
+def page_html(view: DashboardView) -> str:
+    """The page with what the server draws of this picture (the edition chooser, the review
+    panel); the script draws the rest."""
+    return _PAGES.get_template("dashboard.html.j2").render(
+        edition=view.edition, editions=view.editions
+    )
+
+
 def router(*, dashboard: Dashboard, push_interval_s: float) -> APIRouter:
     routes = APIRouter(tags=["dashboard"])
 
@@ -48,11 +56,7 @@ def router(*, dashboard: Dashboard, push_interval_s: float) -> APIRouter:
     async def page(edition: EditionParam = None) -> HTMLResponse:
         # Drawn with the picture of this moment, so it reads without the script; the script
         # then keeps it live.
-        view = dashboard.view(edition)
-        html = _PAGES.get_template("dashboard.html.j2").render(
-            edition=view.edition, editions=view.editions
-        )
-        return HTMLResponse(html, headers=PAGE_HEADERS)
+        return HTMLResponse(page_html(dashboard.view(edition)), headers=PAGE_HEADERS)
 
     @routes.get("/v1/dashboard", summary="The picture of one edition now")
     async def picture(edition: EditionParam = None) -> DashboardView:
