@@ -25,7 +25,7 @@ pytestmark = pytest.mark.integration
 
 def _progress(view: dict[str, Any]) -> dict[str, tuple[int, int, int]]:
     return {
-        r["reviewer_id"]: (r["done"], r["assigned"], r["released"])
+        r["reviewer_id"]: (r["done"], r["assigned"], r["conflicts"])
         for r in view["edition"]["reviews"]["reviewers"]
     }
 

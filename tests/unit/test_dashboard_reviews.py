@@ -39,7 +39,7 @@ def _reviews(
 
 
 def _progress(reviews: Reviews) -> dict[str, tuple[int, int, int]]:
-    return {r.reviewer_id: (r.done, r.assigned, r.released) for r in reviews.reviewers}
+    return {r.reviewer_id: (r.done, r.assigned, r.conflicts) for r in reviews.reviewers}
 
 
 def test_each_reviewer_shows_reviews_done_of_those_assigned_and_releases_for_conflicts() -> None:

@@ -83,8 +83,8 @@ class ReviewerProgress:
     """Applications the reviewer reviews now (assigned, and not released since)."""
     done: int
     """Of those, how many the reviewer has submitted a review of."""
-    released: int
-    """Applications the reviewer was released from, for a declared conflict."""
+    conflicts: int
+    """Applications the reviewer was released from because they declared a conflict."""
 
 
 @dataclass(frozen=True)

@@ -196,8 +196,9 @@ def _fold(tally: EditionTally, payload: c.EventPayload) -> None:
                 payload.assigned_at
             )
         case c.ReviewReleased():
+            # Any release ends the seat; only a declared conflict counts as one.
             tally.reviews.seat(payload.application_id, payload.reviewer_id).release(
-                payload.released_at
+                payload.released_at, conflict=payload.reason == "conflict"
             )
         case c.ReviewSubmitted():
             tally.reviews.seat(payload.application_id, payload.reviewer_id).submit(

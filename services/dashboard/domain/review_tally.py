@@ -51,14 +51,17 @@ class ReviewSeat:
 
     assigned_at: datetime | None = None
     released_at: datetime | None = None
+    conflict: bool = False
+    """Released at least once for a conflict the reviewer declared."""
     submitted_at: datetime | None = None
     score: int | None = None
 
     def assign(self, at: datetime) -> None:
         self.assigned_at = _later(self.assigned_at, at)
 
-    def release(self, at: datetime) -> None:
+    def release(self, at: datetime, *, conflict: bool) -> None:
         self.released_at = _later(self.released_at, at)
+        self.conflict = self.conflict or conflict
 
     def submit(self, score: int, at: datetime) -> None:
         # A later review by the same reviewer replaces the earlier one.
@@ -98,7 +101,7 @@ class ReviewTally:
                 counts = progress.setdefault(reviewer_id, [0, 0, 0])
                 counts[0] += seat.current
                 counts[1] += seat.current and seat.reviewed
-                counts[2] += seat.released_at is not None
+                counts[2] += seat.conflict
             current = [s for s in by_reviewer.values() if s.current]
             if not current or application_id in out_of_the_running:
                 continue
@@ -122,7 +125,7 @@ class ReviewTally:
             under_review=under_review,
             complete=under_review - len(gaps),
             reviewers=[
-                ReviewerProgress(reviewer_id, assigned=a, done=d, released=r)
+                ReviewerProgress(reviewer_id, assigned=a, done=d, conflicts=r)
                 for reviewer_id, (a, d, r) in sorted(progress.items())
             ],
             lacking=len(gaps),

@@ -147,7 +147,7 @@ function renderReviews(reviews) {
   setText("reviews-lacking", number.format(reviews.lacking));
   setText("reviews-disagreements", number.format(reviews.disagreements));
   $("reviewers").replaceChildren(...reviews.reviewers.map((r) => {
-    const tr = row([[r.reviewer_id, "mono"], [`${r.done} / ${r.assigned}`, "num"], [String(r.released), "num"]]);
+    const tr = row([[r.reviewer_id, "mono"], [`${r.done} / ${r.assigned}`, "num"], [String(r.conflicts), "num"]]);
     tr.dataset.reviewer = r.reviewer_id;
     return tr;
   }));
