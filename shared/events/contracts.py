@@ -155,8 +155,9 @@ class ReviewReleased(EventPayload):
     application_id: UUID
     reviewer_id: ReviewerId
     released_at: AwareDatetime
-    reason: Literal["conflict"] = Field(
-        description="conflict: the reviewer declared a conflict of interest."
+    reason: Literal["conflict", "removed"] = Field(
+        description="conflict: the reviewer declared a conflict of interest; removed: the"
+        " admin took the reviewer off the panel before they reviewed it."
     )
 
 

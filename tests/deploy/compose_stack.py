@@ -162,7 +162,6 @@ def env_file_settings() -> dict[str, str]:
         "GRANT_DB_PASSWORD",
         "NOTIFICATION_DB_PASSWORD",
         "ADMIN_TOKEN",
-        "REVIEWER_TOKEN",
         "OFFER_SIGNING_KEY",
         "STATUS_LINK_KEY",
         "REVIEW_LINK_KEY",

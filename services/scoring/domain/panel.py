@@ -7,9 +7,9 @@ reviewer is never assigned the application (docs/architecture.md#the-review-pane
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from fractions import Fraction
-from typing import Final
+from typing import Final, Literal
 from uuid import UUID
 
 from services.scoring.domain.criteria import normalise_code, normalise_sector
@@ -118,3 +118,15 @@ def review_score(criteria: tuple[str, ...], scores: dict[str, int]) -> int:
         raise BadCriterionScores(f"criteria {bad} must be scored 0 to {MAX_CRITERION_SCORE}")
     mean = Fraction(sum(scores[c] for c in criteria), len(criteria))
     return round_half_up(mean * 100 / MAX_CRITERION_SCORE)
+
+
+@dataclass(frozen=True)
+class PanelRules:
+    """An edition's `[review]` section, as the use cases read it."""
+
+    rule: Literal["all_eligible", "top"]
+    top: int | None
+    k: int
+    criteria: tuple[str, ...]
+    disagreement_spread: int
+    link_lifetime: timedelta
