@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
 import httpx
@@ -158,14 +158,19 @@ class EditionEvents:
         ]
 
     def released(
-        self, application_id: UUID, reviewer_id: str, *, at: datetime | None = None
+        self,
+        application_id: UUID,
+        reviewer_id: str,
+        *,
+        at: datetime | None = None,
+        reason: Literal["conflict", "removed"] = "conflict",
     ) -> list[Published]:
         payload = ReviewReleased(
             edition_id=self.edition_id,
             application_id=application_id,
             reviewer_id=reviewer_id,
             released_at=at or self.now + timedelta(hours=1),
-            reason="conflict",
+            reason=reason,
         )
         return [self._event(payload, application_id)]
 

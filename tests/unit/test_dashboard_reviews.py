@@ -162,6 +162,22 @@ def test_the_review_of_a_reviewer_released_afterwards_no_longer_counts() -> None
     assert _progress(reviews)["r-1"] == (0, 0, 1)
 
 
+def test_a_reviewer_taken_off_the_panel_leaves_without_a_conflict_counted() -> None:
+    edition = EditionEvents()
+    a = uuid4()
+    events = [
+        *edition.assigned(a, "r-1", "r-2"),
+        *edition.released(a, "r-2", reason="removed"),
+        *edition.assigned(a, "r-3", at=edition.now + timedelta(hours=2)),
+    ]
+
+    reviews = _reviews(edition, events)
+
+    assert _progress(reviews) == {"r-1": (0, 1, 0), "r-2": (0, 0, 0), "r-3": (0, 1, 0)}
+    [gap] = reviews.lacking_listed
+    assert (gap.submitted, gap.needed) == (0, 2)
+
+
 def test_a_redelivered_assignment_after_its_release_changes_nothing() -> None:
     edition = EditionEvents()
     a = uuid4()
