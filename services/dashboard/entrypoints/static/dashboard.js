@@ -156,12 +156,13 @@ function renderReviews(reviews) {
     [g.application_id, "mono"], [`${g.submitted} of ${g.needed}`, "num"],
   ])));
   const lackingMore = reviews.lacking - reviews.lacking_listed.length;
-  setText("lacking-more", lackingMore > 0 ? `and ${lackingMore} more` : "");
+  setText("lacking-more", lackingMore > 0 ? `and ${lackingMore} more` : reviews.lacking ? "" : "none");
   $("disagreements").replaceChildren(...reviews.disagreements_listed.map((d) => row([
     [d.application_id, "mono"], [String(d.low), "num"], [String(d.high), "num"], [String(d.high - d.low), "num"],
   ])));
   const disagreementsMore = reviews.disagreements - reviews.disagreements_listed.length;
-  setText("disagreements-more", disagreementsMore > 0 ? `and ${disagreementsMore} more` : "");
+  setText("disagreements-more", disagreementsMore > 0 ? `and ${disagreementsMore} more`
+    : reviews.disagreements ? "" : "none");
 }
 
 function render(view) {
