@@ -32,7 +32,6 @@ _PLACEHOLDERS = {
     "KAFKA_BOOTSTRAP_SERVERS": "kafka:9092",
     "DATABASE_URL": "postgresql://docs@postgres/accelerator",
     "ADMIN_TOKEN": "docs",
-    "REVIEWER_TOKEN": "docs",
     "OFFER_SIGNING_KEY": "docs",
     "STATUS_LINK_KEY": "docs",
     "REVIEW_LINK_KEY": "docs",

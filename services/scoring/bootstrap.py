@@ -9,12 +9,13 @@ from pydantic import Field, SecretStr
 from services.scoring import handlers
 from services.scoring.domain.panel import PanelRules, check_criteria
 from services.scoring.domain.rubric import Rubric
-from services.scoring.entrypoints import admin_routes, consumer, http, panel_routes
+from services.scoring.entrypoints import admin_routes, consumer, http, panel_routes, review_pages
 from shared import topics
 from shared.clock import SystemClock
 from shared.correlation import current_correlation_id
 from shared.editions import DEFAULT_EDITIONS_DIR, Edition, load_editions
 from shared.logs import get_logger
+from shared.pages import stylesheet_router
 from shared.runtime import ServiceRuntime
 from shared.settings import ServiceSettings
 
@@ -94,4 +95,11 @@ def build_app(settings: ScoringSettings) -> FastAPI:
         scoring=scoring,
         admin_token=settings.admin_token.get_secret_value(),
     )
-    return runtime.create_app([api, admin, panel])
+    pages = review_pages.router(
+        review_pages.ReviewPages(
+            pool=lambda: runtime.pool,
+            scoring=scoring,
+            link_key=settings.review_link_key.get_secret_value(),
+        )
+    )
+    return runtime.create_app([api, admin, panel, pages, stylesheet_router()])
