@@ -41,10 +41,11 @@ class AdminApi:
         *,
         accept: tuple[int, ...] = (200,),
         params: dict[str, Any] | None = None,
+        json: Any = None,
     ) -> httpx.Response:
         """The response when its status is one of `accept`; otherwise CommandFailed."""
         try:
-            response = self._client.request(method, path, params=params)
+            response = self._client.request(method, path, params=params, json=json)
         except httpx.HTTPError as exc:
             raise CommandFailed(
                 f"{self.service} at {self._client.base_url} is unreachable: {exc!r}"

@@ -10,10 +10,10 @@ import sys
 
 from rich.console import Console
 
-from cli import dlq, edition, import_csv, replay, rescore, status
+from cli import dlq, edition, import_csv, replay, rescore, reviewers, status
 from cli.errors import EXIT_CODES_HELP, FAILED, CommandFailed
 
-COMMANDS = (status, dlq, edition, rescore, replay, import_csv)
+COMMANDS = (status, dlq, edition, rescore, reviewers, replay, import_csv)
 
 EXIT_USAGE = FAILED
 

@@ -26,7 +26,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no stack in {args.run_dir}: run `make up` first", file=sys.stderr)
         return 2
     console = Console()
-    outcome = asyncio.run(run_edition(env, athletes=args.athletes, seed=args.seed, console=console))
+    outcome = asyncio.run(
+        run_edition(env, athletes=args.athletes, seed=args.seed, console=console, panel=True)
+    )
     print_summary(console, outcome, env)
     return 0
 

@@ -16,6 +16,7 @@ from demo import phases
 from demo.athletes import applicants
 from demo.mailbox import OfferMail, offer_mails
 from demo.observer import Observer, Picture
+from demo.panel import PanelOutcome, run_panel
 from shared.editions import Edition, load_editions
 from shared.offer_links import sign
 
@@ -31,6 +32,7 @@ class Outcome:
     first_round_offers: int = 0
     standings: dict[str, Any] = field(default_factory=dict)
     answers: Counter[str] = field(default_factory=Counter)
+    panel: PanelOutcome | None = None
 
 
 async def run_edition(
@@ -41,7 +43,9 @@ async def run_edition(
     console: Console,
     edition: Edition | None = None,
     tag: str = "",
+    panel: bool = False,
 ) -> Outcome:
+    """panel: also run the edition's review panel (when its file has `[review]`)."""
     edition = edition or load_editions()[DEMO_EDITION]
     edition_url = f"{env['GRANT_URL']}/v1/editions/{edition.id}"
     admin = {"Authorization": f"Bearer {env['ADMIN_TOKEN']}"}
@@ -71,6 +75,11 @@ async def run_edition(
         eligible = len(observer.picture.eligible)
         console.print(f"[bold]{eligible}[/] eligible athletes enrolled; waiting for their scores…")
         await _until_grant_has_scores(http, edition_url, admin, eligible)
+        if panel and edition.review is not None:
+            # Before closing: the reviewers' scores enter the totals grant ranks by.
+            outcome.panel = await run_panel(
+                http, env, edition.id, observer, console, seed=seed, tag=tag
+            )
 
         console.print("closing the edition…")
         closed = await phases.request(http, "POST", f"{edition_url}/close", headers=admin)

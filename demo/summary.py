@@ -42,6 +42,20 @@ def print_summary(console: Console, outcome: Outcome, env: dict[str, str]) -> No
     ]
     rows.append(("e-mails sent (all)", sum(picture.mail_languages.values())))
     rows.append(("e-mails failed", sum(picture.mail_failures.values())))
+    panel = outcome.panel
+    if panel is not None:
+        rows += [
+            ("review panel: reviewers", len(panel.reviewers)),
+            ("  applications chosen for review", panel.chosen),
+            ("  reviews assigned (now)", sum(r["assigned"] for r in panel.reviewers)),
+            ("  reviews done", sum(r["reviewed"] for r in panel.reviewers)),
+            ("  conflicts declared", panel.conflicts),
+            ("  invitation e-mails sent", picture.mail_templates["reviewer_invited"]),
+        ]
+        rows += [
+            (f"  {r['reviewer_id']}: done / assigned", f"{r['reviewed']} / {r['assigned']}")
+            for r in panel.reviewers
+        ]
     table = Table(title=f"{picture.edition_id} — edition summary")
     table.add_column("")
     table.add_column("count", justify="right")

@@ -33,9 +33,9 @@ _LOCAL_INTAKE_LIMITS = {"SUBMISSION_RATE_PER_MINUTE": "60000", "SUBMISSION_BURST
 _SHARED_KEYS = (
     "KAFKA_BOOTSTRAP_SERVERS",
     "ADMIN_TOKEN",
-    "REVIEWER_TOKEN",
     "OFFER_SIGNING_KEY",
     "STATUS_LINK_KEY",
+    "REVIEW_LINK_KEY",
     "SMTP_HOST",
     "SMTP_PORT",
 )
@@ -75,6 +75,7 @@ class ServiceProcess:
             "HTTP_PORT": str(url.port),
             "GRANT_URL": stack_env.get("GRANT_URL", ""),
             "INTAKE_URL": stack_env.get("INTAKE_URL", ""),
+            "SCORING_URL": stack_env.get("SCORING_URL", ""),
             **(_LOCAL_INTAKE_LIMITS if self.name == "intake" else {}),
         }
 

@@ -72,9 +72,9 @@ class StackSecrets:
     admin_password: str
     role_passwords: dict[str, str]
     admin_token: str
-    reviewer_token: str
     offer_signing_key: str
     status_link_key: str
+    review_link_key: str
 
     @classmethod
     def reuse_or_create(cls, previous: Mapping[str, str]) -> "StackSecrets":
@@ -90,9 +90,9 @@ class StackSecrets:
                 for service in SERVICES
             },
             admin_token=kept(previous.get("ADMIN_TOKEN")),
-            reviewer_token=kept(previous.get("REVIEWER_TOKEN")),
             offer_signing_key=kept(previous.get("OFFER_SIGNING_KEY")),
             status_link_key=kept(previous.get("STATUS_LINK_KEY")),
+            review_link_key=kept(previous.get("REVIEW_LINK_KEY")),
         )
 
 
@@ -140,8 +140,8 @@ def stack_env(
         "SMTP_PORT": str(smtp_port),
         "MAIL_DIR": str(mail_dir),
         "ADMIN_TOKEN": credentials.admin_token,
-        "REVIEWER_TOKEN": credentials.reviewer_token,
         "OFFER_SIGNING_KEY": credentials.offer_signing_key,
         "STATUS_LINK_KEY": credentials.status_link_key,
+        "REVIEW_LINK_KEY": credentials.review_link_key,
         **{key: f"http://{LOOPBACK}:{port}" for key, port in http_ports.items()},
     }

@@ -6,7 +6,7 @@ This is the file's shape only; what the rubric criteria mean belongs to scoring'
 import tomllib
 from datetime import timedelta
 from pathlib import Path
-from typing import Self
+from typing import Literal, Self
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -40,6 +40,31 @@ class RubricConfig(_Strict):
         return self
 
 
+class ReviewConfig(_Strict):
+    """The review panel's rules (docs/architecture.md#the-review-panel); the reviewers
+    themselves are configured through scoring's admin API, not here, so that no service but
+    scoring reads their names and addresses."""
+
+    assign: Literal["all_eligible", "top"] = Field(
+        description="all_eligible, or the `top` best by rubric total when assigning"
+    )
+    top: int | None = Field(default=None, ge=1)
+    reviewers_per_application: int = Field(ge=1, le=10)
+    criteria: list[str] = Field(min_length=1, description="review criteria scoring knows")
+    disagreement_spread: int = Field(
+        default=25, ge=0, le=100, description="review scores further apart are a disagreement"
+    )
+    link_days: int = Field(default=30, ge=1, le=365)
+
+    @model_validator(mode="after")
+    def _top_goes_with_assign_top(self) -> Self:
+        if (self.assign == "top") != (self.top is not None):
+            raise ValueError("top is required with assign = 'top' and only then")
+        if len(set(self.criteria)) != len(self.criteria):
+            raise ValueError("review criteria must not repeat")
+        return self
+
+
 class Edition(_Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")
     name: str = Field(min_length=1, max_length=200)
@@ -53,6 +78,7 @@ class Edition(_Strict):
     selection: SelectionConfig = SelectionConfig()
     training: TrainingConfig
     rubric: RubricConfig
+    review: ReviewConfig | None = None
 
     @model_validator(mode="after")
     def _window_is_ordered(self) -> Self:

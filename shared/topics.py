@@ -20,6 +20,7 @@ APPLICATIONS: Final = "accelerator.applications"
 CONTACTS: Final = "accelerator.contacts"
 TRAINING: Final = "accelerator.training"
 SCORES: Final = "accelerator.scores"
+REVIEWS: Final = "accelerator.reviews"
 EDITIONS: Final = "accelerator.editions"
 GRANTS: Final = "accelerator.grants"
 NOTIFICATIONS: Final = "accelerator.notifications"
@@ -49,6 +50,9 @@ TOPICS: Final = (
     TopicSpec(CONTACTS, 3, CONTACTS_COMPACTION),
     TopicSpec(TRAINING, 6, _RETAINED),
     TopicSpec(SCORES, 6, _RETAINED),
+    # The review panel's assignments, releases, submissions and invitations: ids and numbers
+    # only (the reviewers' names and addresses travel on the contacts topic).
+    TopicSpec(REVIEWS, 6, _RETAINED),
     TopicSpec(EDITIONS, 1, _RETAINED),
     TopicSpec(GRANTS, 6, _RETAINED),
     TopicSpec(NOTIFICATIONS, 3, _RETAINED),
@@ -59,7 +63,15 @@ TOPICS: Final = (
 # The event topics with no personal data (docs/architecture.md#personal-data-on-topics): what
 # dashboards and other teams may read.
 # accelerator.contacts is never among them.
-EVENT_TOPICS: Final = (APPLICATIONS, TRAINING, SCORES, EDITIONS, GRANTS, NOTIFICATIONS)
+EVENT_TOPICS: Final = (
+    APPLICATIONS,
+    TRAINING,
+    SCORES,
+    REVIEWS,
+    EDITIONS,
+    GRANTS,
+    NOTIFICATIONS,
+)
 
 
 def partitions_of(names: Iterable[str]) -> list[tuple[str, int]]:

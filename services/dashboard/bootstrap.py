@@ -2,6 +2,7 @@
 
 import contextlib
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -10,10 +11,12 @@ from pydantic import Field
 from services.dashboard.adapters.consumer_lag import ConsumerLagProbe
 from services.dashboard.adapters.topic_reader import TopicReader
 from services.dashboard.domain.projection import Projection
+from services.dashboard.domain.review_tally import ReviewRules
 from services.dashboard.entrypoints import probes, routes
 from services.dashboard.handlers import Dashboard
 from shared import probes as shared_probes
 from shared.correlation import CorrelationMiddleware
+from shared.editions import DEFAULT_EDITIONS_DIR, Edition, load_editions
 from shared.logs import configure_logging, get_logger
 from shared.settings import ProcessSettings
 from shared.topics import SERVICES
@@ -30,11 +33,25 @@ class DashboardSettings(ProcessSettings):
     push_interval_s: float = Field(
         default=0.5, gt=0, description="the page gets at most one update this often"
     )
+    # The review panel's rules (k, the disagreement spread) are in the edition files, as
+    # every service reads them; no event carries them.
+    editions_dir: Path = DEFAULT_EDITIONS_DIR
+
+
+def review_rules(editions: dict[str, Edition]) -> dict[str, ReviewRules]:
+    return {
+        edition.id: ReviewRules(
+            reviewers_per_application=edition.review.reviewers_per_application,
+            disagreement_spread=edition.review.disagreement_spread,
+        )
+        for edition in editions.values()
+        if edition.review is not None
+    }
 
 
 def build_app(settings: DashboardSettings) -> FastAPI:
     configure_logging(SERVICE, settings.log_level)
-    projection = Projection()
+    projection = Projection(review_rules(load_editions(settings.editions_dir)))
     reader = TopicReader(
         service=SERVICE,
         bootstrap_servers=settings.kafka_bootstrap_servers,

@@ -9,7 +9,7 @@ from pydantic import Field, SecretStr
 from services.notification.adapters.dead_letters import NotificationDeadLetters
 from services.notification.adapters.renderer import TemplateRenderer
 from services.notification.adapters.smtp_mailer import SmtpMailer
-from services.notification.domain.composition import OfferLinks, StatusLinks
+from services.notification.domain.composition import OfferLinks, ReviewLinks, StatusLinks
 from services.notification.domain.delivery import RetryPolicy
 from services.notification.entrypoints import admin_routes, consumer
 from services.notification.entrypoints.sender_loop import SenderLoop
@@ -38,6 +38,12 @@ class NotificationSettings(ServiceSettings):
     status_link_key: SecretStr = Field(
         default=SecretStr(""), description="HMAC key of the athletes' status links (intake's)"
     )
+    scoring_url: str = Field(
+        default="", description="public base URL of scoring's review pages, for reviewer links"
+    )
+    review_link_key: SecretStr = Field(
+        default=SecretStr(""), description="HMAC key of the reviewers' links (scoring checks it)"
+    )
     # Unset, the admin API accepts nobody.
     admin_token: SecretStr = Field(default=SecretStr(""), description="bearer for admins")
     editions_dir: Path = DEFAULT_EDITIONS_DIR
@@ -63,6 +69,9 @@ def build_app(settings: NotificationSettings) -> FastAPI:
     clock = SystemClock()
     offer_links = OfferLinks(
         base_url=settings.grant_url, key=settings.offer_signing_key.get_secret_value()
+    )
+    review_links = ReviewLinks(
+        base_url=settings.scoring_url, key=settings.review_link_key.get_secret_value()
     )
     settlement = Settlement(
         pool=lambda: runtime.pool,
@@ -92,6 +101,7 @@ def build_app(settings: NotificationSettings) -> FastAPI:
             ),
             programmes={e.id: e.name for e in editions.values()},
             mail_from=settings.mail_from,
+            review_links=review_links,
         ),
         settlement=settlement,
         clock=clock,
@@ -112,6 +122,8 @@ def build_app(settings: NotificationSettings) -> FastAPI:
             log.error("GRANT_URL or OFFER_SIGNING_KEY is not set: offer e-mails cannot be sent")
         if not (settings.intake_url and settings.status_link_key.get_secret_value()):
             log.warning("INTAKE_URL or STATUS_LINK_KEY is not set: no status link in e-mails")
+        if not (review_links.base_url and review_links.key):
+            log.error("SCORING_URL or REVIEW_LINK_KEY is not set: reviewers cannot be invited")
         loop.start()
 
     runtime.on_startup(start_sending)
@@ -120,9 +132,13 @@ def build_app(settings: NotificationSettings) -> FastAPI:
         topics.APPLICATIONS,
         topics.TRAINING,
         topics.GRANTS,
+        topics.REVIEWS,
         handler=consumer.batch_handler(clock),
         tombstone_handler=consumer.tombstone_handler(clock),
-        description="Contacts and every athlete-facing event: each becomes one queued e-mail.",
+        description=(
+            "Contacts, every athlete-facing event and the reviewers' invitations:"
+            " each becomes one queued e-mail."
+        ),
     )
     admin = admin_routes.router(
         pool=lambda: runtime.pool, clock=clock, admin_token=settings.admin_token.get_secret_value()

@@ -2,7 +2,7 @@
 producers and consumers cannot drift. Consumers ignore fields they do not read; fields are
 added, never renamed."""
 
-from typing import ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
@@ -122,6 +122,110 @@ class ApplicationScored(EventPayload):
     rubric_version: int
 
 
+# A reviewer's id on an edition's panel: an opaque code chosen by the admin ("r-017"), never
+# an e-mail address (no "@"), since it travels on a public topic.
+REVIEWER_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+ReviewerId = Annotated[str, Field(pattern=REVIEWER_ID_PATTERN, examples=["r-017"])]
+
+
+class ReviewAssigned(EventPayload):
+    """One reviewer is to review one application (docs/architecture.md#the-review-panel)."""
+
+    event_type = "accelerator.review.assigned.v1"
+    topic = topics.REVIEWS
+    producer = "scoring"
+
+    edition_id: str
+    application_id: UUID
+    reviewer_id: ReviewerId
+    assigned_at: AwareDatetime
+    reassignment: bool = Field(
+        description="True when it replaces a reviewer released from the application."
+    )
+
+
+class ReviewReleased(EventPayload):
+    """A reviewer no longer reviews an application; a re-assignment usually follows."""
+
+    event_type = "accelerator.review.released.v1"
+    topic = topics.REVIEWS
+    producer = "scoring"
+
+    edition_id: str
+    application_id: UUID
+    reviewer_id: ReviewerId
+    released_at: AwareDatetime
+    reason: Literal["conflict", "removed"] = Field(
+        description="conflict: the reviewer declared a conflict of interest; removed: the"
+        " admin took the reviewer off the panel before they reviewed it."
+    )
+
+
+class ReviewSubmitted(EventPayload):
+    """A reviewer's scores of an application; a later one by the same reviewer replaces it.
+
+    No comment: free text could carry personal data. A score event follows on
+    accelerator.scores when the application's total changes.
+    """
+
+    event_type = "accelerator.review.submitted.v1"
+    topic = topics.REVIEWS
+    producer = "scoring"
+
+    edition_id: str
+    application_id: UUID
+    reviewer_id: ReviewerId
+    score: int = Field(ge=0, le=100, description="The review's total, 0-100.")
+    criteria: dict[str, int] = Field(
+        description="Review criterion to its score, 0-10 each; the score is their mean x 10."
+    )
+    submitted_at: AwareDatetime
+
+
+class ReviewerInvited(EventPayload):
+    """Asks notification to e-mail a reviewer their personal link (shared/review_links.py).
+
+    Published once per reviewer with assignments after each assignment run, and to the new
+    reviewer after a re-assignment. The Kafka key is the seat id. The token is never
+    published: notification signs it from seat_id and link_expires_at with REVIEW_LINK_KEY.
+    """
+
+    event_type = "accelerator.reviewer.invited.v1"
+    topic = topics.REVIEWS
+    producer = "scoring"
+
+    edition_id: str
+    reviewer_id: ReviewerId
+    seat_id: UUID = Field(description="The reviewer's seat on the panel; the link names it.")
+    assignments: int = Field(ge=0, description="Applications the reviewer has to review now.")
+    new_assignments: int = Field(ge=0, description="Of those, how many since the last invite.")
+    link_expires_at: AwareDatetime
+
+
+def reviewer_contact_key(edition_id: str, reviewer_id: str) -> str:
+    """The contacts topic's key of a reviewer: "reviewer:<edition>:<reviewer id>". Athlete ids
+    are letters, digits and hyphens only, so the colon keeps the two kinds of key apart."""
+    return f"reviewer:{edition_id}:{reviewer_id}"
+
+
+class ReviewerContactUpdated(EventPayload):
+    """A panel reviewer's contact: personal data, on the compacted contacts topic only.
+
+    The key is reviewer_contact_key(edition_id, reviewer_id). Removing the reviewer from the
+    panel publishes a tombstone under that key, as an athlete's erasure does.
+    """
+
+    event_type = "accelerator.reviewer.contact_updated.v1"
+    topic = topics.CONTACTS
+    producer = "scoring"
+
+    edition_id: str
+    reviewer_id: ReviewerId
+    full_name: str
+    email: str
+    language: Language
+
+
 class EditionOpened(EventPayload):
     event_type = "accelerator.edition.opened.v1"
     topic = topics.EDITIONS
@@ -235,6 +339,11 @@ PAYLOAD_TYPES: dict[str, type[EventPayload]] = {
         TrainingEnrolled,
         TrainingModuleCompleted,
         ApplicationScored,
+        ReviewAssigned,
+        ReviewReleased,
+        ReviewSubmitted,
+        ReviewerInvited,
+        ReviewerContactUpdated,
         EditionOpened,
         EditionClosed,
         GrantOffered,

@@ -162,15 +162,16 @@ def env_file_settings() -> dict[str, str]:
         "GRANT_DB_PASSWORD",
         "NOTIFICATION_DB_PASSWORD",
         "ADMIN_TOKEN",
-        "REVIEWER_TOKEN",
         "OFFER_SIGNING_KEY",
         "STATUS_LINK_KEY",
+        "REVIEW_LINK_KEY",
     )
     return {
         **{name: secrets.token_urlsafe(24) for name in secret_names},
         **ports,
         "PUBLIC_GRANT_URL": f"http://127.0.0.1:{ports['GRANT_PORT']}",
         "PUBLIC_INTAKE_URL": f"http://127.0.0.1:{ports['INTAKE_PORT']}",
+        "PUBLIC_SCORING_URL": "http://127.0.0.1:8002",
         "SCORING_REPLICAS": str(REPLICAS),
         "NOTIFICATION_REPLICAS": str(REPLICAS),
         "LOG_LEVEL": "INFO",

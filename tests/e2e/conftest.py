@@ -24,7 +24,7 @@ class Stack:
     processes: dict[str, ServiceProcess]
 
     def service_env(self, name: str) -> dict[str, str]:
-        keys = ("KAFKA_BOOTSTRAP_SERVERS", "ADMIN_TOKEN", "REVIEWER_TOKEN", "OFFER_SIGNING_KEY")
+        keys = ("KAFKA_BOOTSTRAP_SERVERS", "ADMIN_TOKEN", "OFFER_SIGNING_KEY")
         env = {key: self.env[key] for key in keys}
         env |= {
             "DATABASE_URL": self.env[f"{name.upper()}_DATABASE_URL"],

@@ -1,6 +1,7 @@
 """The dashboard page in a real browser (Debian's headless Chromium, driven by Playwright):
 after real events flow through Kafka it shows the edition's numbers, and one more event
-changes them in place, without a reload."""
+changes them in place, without a reload. The review panel's progress is drawn by the server,
+so it reads with JavaScript off too, and moves live with it on."""
 
 import uuid
 from collections.abc import AsyncIterator
@@ -10,7 +11,14 @@ import pytest
 from playwright.async_api import Browser, Page, expect
 
 from tests.support.browser import chromium
-from tests.support.dashboard import EditionEvents, publish, running_dashboard, small_edition
+from tests.support.dashboard import (
+    EditionEvents,
+    edition_file,
+    panel_at_work,
+    publish,
+    running_dashboard,
+    small_edition,
+)
 from tests.support.processes import ServiceProcess
 
 pytestmark = pytest.mark.e2e
@@ -62,3 +70,41 @@ async def test_the_page_shows_the_edition_and_updates_live(
     await expect(page.locator("#funnel-received")).to_have_text("5")
     await expect(page.locator("#funnel-eligible")).to_have_text("4")
     assert await page.evaluate("window.sameDocument === true")
+
+
+async def test_the_review_panel_reads_without_script_and_its_progress_moves_live(
+    stack_env: dict[str, str], browser: Browser, tmp_path: Path
+) -> None:
+    bootstrap = stack_env["KAFKA_BOOTSTRAP_SERVERS"]
+    edition = EditionEvents()
+    a, b = uuid.uuid4(), uuid.uuid4()
+    editions = tmp_path / "editions"
+    edition_file(editions, edition, reviewers_per_application=2, spread=30)
+    await publish(bootstrap, panel_at_work(edition, a, b))
+    async with running_dashboard(stack_env, tmp_path / "logs", editions_dir=editions) as process:
+        url = f"{process.url}/?edition={edition.edition_id}"
+
+        # Without JavaScript: the server's drawing, complete.
+        plain = await browser.new_context(java_script_enabled=False)
+        page = await plain.new_page()
+        await page.goto(url)
+        await expect(page.locator("#reviewers tr")).to_have_count(3)
+        await expect(page.locator('#reviewers tr[data-reviewer="r-1"]')).to_contain_text("1 / 2")
+        await expect(page.locator('#reviewers tr[data-reviewer="r-2"] td').nth(2)).to_have_text("1")
+        await expect(page.locator("#lacking tr")).to_have_text([f"{b}1 of 2"])
+        await expect(page.locator("#disagreements tr")).to_have_text([f"{a}408545"])
+        await expect(page.locator("#reviews-rules")).to_contain_text("above 30 points")
+        await plain.close()
+
+        # With it: r-1 reviews b, and the page follows in place.
+        live = await browser.new_page()
+        await live.goto(url)
+        await expect(live.locator("#connection")).to_have_text("live")
+        await live.evaluate("window.sameDocument = true")
+        await publish(bootstrap, edition.reviewed(b, "r-1", 66))
+
+        await expect(live.locator('#reviewers tr[data-reviewer="r-1"]')).to_contain_text("2 / 2")
+        await expect(live.locator("#reviews-lacking")).to_have_text("0")
+        await expect(live.locator("#lacking tr")).to_have_count(0)
+        await expect(live.locator("#reviews-complete")).to_have_text("2")
+        assert await live.evaluate("window.sameDocument === true")

@@ -146,7 +146,6 @@ def scoring_env(stack_env: dict[str, str], **extra: str) -> dict[str, str]:
     return {
         "KAFKA_BOOTSTRAP_SERVERS": stack_env["KAFKA_BOOTSTRAP_SERVERS"],
         "DATABASE_URL": stack_env["SCORING_DATABASE_URL"],
-        "REVIEWER_TOKEN": stack_env["REVIEWER_TOKEN"],
         "ADMIN_TOKEN": stack_env["ADMIN_TOKEN"],
         "RELAY_POLL_INTERVAL_S": "0.2",
         **extra,

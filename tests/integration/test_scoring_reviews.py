@@ -27,7 +27,7 @@ async def api(stack_env: dict[str, str], tmp_path: Path) -> AsyncIterator[httpx.
     process = start_service("services.scoring", env=scoring_env(stack_env), log_dir=tmp_path)
     try:
         await process.wait_ready()
-        headers = {"Authorization": f"Bearer {stack_env['REVIEWER_TOKEN']}"}
+        headers = {"Authorization": f"Bearer {stack_env['ADMIN_TOKEN']}"}
         async with httpx.AsyncClient(base_url=process.url, headers=headers, timeout=10) as client:
             yield client
     finally:

@@ -8,19 +8,21 @@ from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
 import httpx
 from aiokafka import AIOKafkaProducer
 
 from services.dashboard.domain.observations import ObservedEvent
+from shared.editions import DEFAULT_EDITIONS_DIR
 from shared.events.codec import make_event, read_payload
 from shared.events.contracts import (
     ApplicationReceived,
     ApplicationScored,
     ApplicationScreened,
     ApplicationWaitlisted,
+    ApplicationWithdrawn,
     EditionClosed,
     EditionOpened,
     EventPayload,
@@ -29,6 +31,10 @@ from shared.events.contracts import (
     GrantExpired,
     GrantOffered,
     NotificationSent,
+    ReviewAssigned,
+    ReviewerInvited,
+    ReviewReleased,
+    ReviewSubmitted,
     TrainingEnrolled,
 )
 from shared.events.envelope import CloudEvent
@@ -130,6 +136,70 @@ class EditionEvents:
         )
         return [self._event(payload, application_id)]
 
+    def withdrawn(self, application_id: UUID) -> list[Published]:
+        return [self._event(ApplicationWithdrawn(application_id=application_id), application_id)]
+
+    def assigned(
+        self, application_id: UUID, *reviewer_ids: str, at: datetime | None = None
+    ) -> list[Published]:
+        """As scoring's assignment publishes them: one review.assigned per reviewer."""
+        return [
+            self._event(
+                ReviewAssigned(
+                    edition_id=self.edition_id,
+                    application_id=application_id,
+                    reviewer_id=reviewer_id,
+                    assigned_at=at or self.now,
+                    reassignment=False,
+                ),
+                application_id,
+            )
+            for reviewer_id in reviewer_ids
+        ]
+
+    def released(
+        self,
+        application_id: UUID,
+        reviewer_id: str,
+        *,
+        at: datetime | None = None,
+        reason: Literal["conflict", "removed"] = "conflict",
+    ) -> list[Published]:
+        payload = ReviewReleased(
+            edition_id=self.edition_id,
+            application_id=application_id,
+            reviewer_id=reviewer_id,
+            released_at=at or self.now + timedelta(hours=1),
+            reason=reason,
+        )
+        return [self._event(payload, application_id)]
+
+    def reviewed(
+        self, application_id: UUID, reviewer_id: str, score: int, *, at: datetime | None = None
+    ) -> list[Published]:
+        """A review.submitted; its criteria say the same as its score (their mean x 10)."""
+        payload = ReviewSubmitted(
+            edition_id=self.edition_id,
+            application_id=application_id,
+            reviewer_id=reviewer_id,
+            score=score,
+            criteria={"market_opportunity": round(score / 10)},
+            submitted_at=at or self.now + timedelta(hours=2),
+        )
+        return [self._event(payload, application_id)]
+
+    def invited(self, reviewer_id: str, *, assignments: int) -> list[Published]:
+        seat = uuid.uuid4()
+        payload = ReviewerInvited(
+            edition_id=self.edition_id,
+            reviewer_id=reviewer_id,
+            seat_id=seat,
+            assignments=assignments,
+            new_assignments=assignments,
+            link_expires_at=self.now + timedelta(days=30),
+        )
+        return [self._event(payload, seat)]
+
     def mail_sent(self, applicant_id: str) -> list[Published]:
         payload = NotificationSent(
             notification_id=uuid.uuid4(),
@@ -170,12 +240,40 @@ async def publish(bootstrap: str, events: Sequence[Published]) -> None:
         await producer.stop()
 
 
+def edition_file(
+    directory: Path, edition: EditionEvents, *, reviewers_per_application: int, spread: int
+) -> Path:
+    """A file for the test's edition (the demo edition's, under its id, with these review
+    rules), so that a dashboard given this directory knows its `[review]`."""
+    text = (DEFAULT_EDITIONS_DIR / "athlete365-4.toml").read_text()
+    for old, new in (
+        ('id = "athlete365-4"', f'id = "{edition.edition_id}"'),
+        (
+            "reviewers_per_application = 2",
+            f"reviewers_per_application = {reviewers_per_application}",
+        ),
+        ("disagreement_spread = 30", f"disagreement_spread = {spread}"),
+    ):
+        assert old in text, f"the demo edition file no longer has {old!r}"
+        text = text.replace(old, new)
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"{edition.edition_id}.toml"
+    path.write_text(text)
+    return path
+
+
 @asynccontextmanager
 async def running_dashboard(
-    stack_env: Mapping[str, str], log_dir: Path, *, port: int | None = None
+    stack_env: Mapping[str, str],
+    log_dir: Path,
+    *,
+    port: int | None = None,
+    editions_dir: Path | None = None,
 ) -> AsyncIterator[ServiceProcess]:
     """The dashboard process on the session's Kafka, ready (its history read); stopped after."""
     env = {"KAFKA_BOOTSTRAP_SERVERS": stack_env["KAFKA_BOOTSTRAP_SERVERS"], "LAG_INTERVAL_S": "1"}
+    if editions_dir is not None:
+        env["EDITIONS_DIR"] = str(editions_dir)
     process = start_service("services.dashboard", env=env, log_dir=log_dir, port=port)
     try:
         await process.wait_ready()
@@ -228,4 +326,23 @@ def small_edition(edition: EditionEvents) -> list[Published]:
         *second_offered,
         *edition.waitlisted(third, rank=3),
         *edition.answered(first, first_offer, "accepted"),
+    ]
+
+
+def panel_at_work(edition: EditionEvents, a: uuid.UUID, b: uuid.UUID) -> list[Published]:
+    """Two applications, two reviewers each (k = 2); r-2 declared a conflict on b, which went
+    to r-3. a's two reviews are 45 points apart; b has one review of two."""
+    return [
+        *edition.opened(capacity=3),
+        *edition.applied(a),
+        *edition.applied(b),
+        *edition.assigned(a, "r-1", "r-2"),
+        *edition.assigned(b, "r-1", "r-2"),
+        *edition.invited("r-1", assignments=2),
+        *edition.invited("r-2", assignments=2),
+        *edition.reviewed(a, "r-1", 40),
+        *edition.reviewed(a, "r-2", 85),
+        *edition.released(b, "r-2"),
+        *edition.assigned(b, "r-3", at=edition.now + timedelta(hours=1, minutes=5)),
+        *edition.reviewed(b, "r-3", 60),
     ]

@@ -24,6 +24,9 @@ from shared.events.contracts import (
     ContactUpdated,
     EventPayload,
     GrantOffered,
+    ReviewerContactUpdated,
+    ReviewerInvited,
+    reviewer_contact_key,
 )
 from shared.events.envelope import CloudEvent
 from tests.support.kafka import produce, read_to_end
@@ -32,7 +35,9 @@ from tests.support.waiting import eventually
 
 SIGNING_KEY = "notification-tests-offer-signing-key"
 GRANT_URL = "http://grant.test:8003"
-CONSUMED = (topics.CONTACTS, topics.APPLICATIONS, topics.TRAINING, topics.GRANTS)
+REVIEW_LINK_KEY = "notification-tests-review-link-key"
+SCORING_URL = "http://scoring.test:8002"
+CONSUMED = (topics.CONTACTS, topics.APPLICATIONS, topics.TRAINING, topics.GRANTS, topics.REVIEWS)
 
 
 def notification_env(stack_env: dict[str, str], **extra: str) -> dict[str, str]:
@@ -43,6 +48,8 @@ def notification_env(stack_env: dict[str, str], **extra: str) -> dict[str, str]:
         "SMTP_PORT": stack_env["SMTP_PORT"],
         "GRANT_URL": GRANT_URL,
         "OFFER_SIGNING_KEY": SIGNING_KEY,
+        "SCORING_URL": SCORING_URL,
+        "REVIEW_LINK_KEY": REVIEW_LINK_KEY,
         "RELAY_POLL_INTERVAL_S": "0.2",
         "RETRY_MAX_BACKOFF_S": "0.5",
         "SEND_POLL_INTERVAL_S": "0.2",
@@ -122,6 +129,72 @@ class Athlete:
             correlation_id=f"corr-{self.applicant_id}",
             edition_id=self.edition_id,
         )
+
+
+@dataclass(frozen=True)
+class Reviewer:
+    """One panel reviewer with one seat, unique to the test that made it."""
+
+    edition_id: str
+    reviewer_id: str
+    seat_id: UUID
+    email: str
+    full_name: str
+    language: str
+
+    @classmethod
+    def new(
+        cls, language: str = "en", name: str = "Test Reviewer", edition_id: str = "athlete365-4"
+    ) -> "Reviewer":
+        tag = uuid.uuid4().hex
+        return cls(edition_id, f"r-{tag[:10]}", uuid.uuid4(), f"{tag}@example.org", name, language)
+
+    @property
+    def contact_key(self) -> str:
+        return reviewer_contact_key(self.edition_id, self.reviewer_id)
+
+    def contact(self) -> CloudEvent:
+        """As scoring publishes it on the contacts topic, keyed by the reviewer's contact key."""
+        payload = ReviewerContactUpdated(
+            edition_id=self.edition_id,
+            reviewer_id=self.reviewer_id,
+            full_name=self.full_name,
+            email=self.email,
+            language=self.language,
+        )
+        return make_event(payload, service="scoring", subject=self.contact_key, correlation_id="t")
+
+    def invited(
+        self,
+        *,
+        assignments: int = 3,
+        new_assignments: int | None = None,
+        expires_at: datetime | None = None,
+    ) -> CloudEvent:
+        """As scoring publishes it on the reviews topic, keyed by the seat."""
+        payload = ReviewerInvited(
+            edition_id=self.edition_id,
+            reviewer_id=self.reviewer_id,
+            seat_id=self.seat_id,
+            assignments=assignments,
+            new_assignments=assignments if new_assignments is None else new_assignments,
+            link_expires_at=expires_at
+            or datetime.now(UTC).replace(microsecond=0) + timedelta(days=30),
+        )
+        return make_event(
+            payload,
+            service="scoring",
+            subject=str(self.seat_id),
+            correlation_id=f"corr-{self.reviewer_id}",
+            edition_id=self.edition_id,
+        )
+
+
+async def remove_reviewer(stack_env: dict[str, str], reviewer: Reviewer) -> None:
+    """The tombstone scoring publishes when the reviewer leaves the panel."""
+    await produce(
+        stack_env["KAFKA_BOOTSTRAP_SERVERS"], topics.CONTACTS, [(reviewer.contact_key, None)]
+    )
 
 
 async def publish(stack_env: dict[str, str], *events: CloudEvent) -> None:

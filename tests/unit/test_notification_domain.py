@@ -5,7 +5,12 @@ from uuid import UUID, uuid4
 
 import pytest
 
-from services.notification.domain.catalog import ATHLETE_FACING, TEMPLATES, notice_for
+from services.notification.domain.catalog import (
+    ATHLETE_FACING,
+    REVIEWER_FACING,
+    TEMPLATES,
+    notice_for,
+)
 from services.notification.domain.delivery import (
     GiveUp,
     Permanent,
@@ -25,6 +30,9 @@ from shared.events.contracts import (
     GrantDeclined,
     GrantExpired,
     GrantOffered,
+    ReviewAssigned,
+    ReviewerInvited,
+    ReviewSubmitted,
     TrainingEnrolled,
     TrainingModuleCompleted,
 )
@@ -88,7 +96,50 @@ def test_each_athlete_facing_event_selects_its_template() -> None:
         assert notice.template == template, payload
         assert notice.application_id == APP
         assert payload.event_type in ATHLETE_FACING
-    assert {t for _, t in cases} == set(TEMPLATES), "every template has an event"
+    athletes = set(TEMPLATES) - {"reviewer_invited"}
+    assert {t for _, t in cases} == athletes, "every template has an event"
+
+
+def test_a_reviewers_invitation_goes_to_their_contact_key_once_per_seat() -> None:
+    seat = uuid4()
+    invited = ReviewerInvited(
+        edition_id="athlete365-4",
+        reviewer_id="r-017",
+        seat_id=seat,
+        assignments=7,
+        new_assignments=2,
+        link_expires_at=WHEN,
+    )
+    notice = notice_for(invited)
+    assert notice is not None
+    assert invited.event_type in REVIEWER_FACING
+    assert (notice.template, notice.edition_id) == ("reviewer_invited", "athlete365-4")
+    assert notice.contact_key == "reviewer:athlete365-4:r-017"
+    assert notice.application_id == seat
+    # The link is signed from these when the e-mail is written; no token is kept.
+    assert notice.facts == {
+        "seat_id": str(seat),
+        "link_expires_at": WHEN.isoformat(),
+        "assignments": 7,
+        "new_assignments": 2,
+    }
+
+
+def test_the_panels_other_events_cause_no_email() -> None:
+    assigned = ReviewAssigned(
+        edition_id="e", application_id=APP, reviewer_id="r-1", assigned_at=WHEN, reassignment=False
+    )
+    submitted = ReviewSubmitted(
+        edition_id="e",
+        application_id=APP,
+        reviewer_id="r-1",
+        score=70,
+        criteria={"market_opportunity": 7},
+        submitted_at=WHEN,
+    )
+    for payload in (assigned, submitted):
+        assert notice_for(payload) is None
+        assert payload.event_type not in ATHLETE_FACING | REVIEWER_FACING
 
 
 def test_events_athletes_are_not_told_about_cause_no_email() -> None:

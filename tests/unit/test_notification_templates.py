@@ -21,8 +21,11 @@ from services.notification.domain.composition import (
     DEFAULT_PROGRAMME,
     OfferLinks,
     OfferLinksUnavailable,
+    ReviewLinks,
+    ReviewLinksUnavailable,
     compose,
 )
+from shared import review_links
 from shared.languages import SUPPORTED, Language, choose_language
 from shared.offer_links import sign
 
@@ -31,6 +34,8 @@ pytestmark = pytest.mark.unit
 OFFER = UUID("6f1c2a3b-4d5e-4f60-8a9b-0c1d2e3f4a5b")
 DEADLINE = datetime(2026, 10, 1, 12, 0, tzinfo=UTC)
 LINKS = OfferLinks(base_url="https://grant.example.org", key="demo-offer-key")
+SEAT = UUID("0d9a4c1e-7b2f-4e8a-9c3d-5f6a7b8c9d0e")
+REVIEW_LINKS = ReviewLinks(base_url="https://scoring.example.org", key="demo-review-key")
 PROGRAMME = "Athlete365 Business Accelerator 4"
 FACTS: dict[str, dict[str, Any]] = {
     "screened_ineligible": {"reasons": ["career_ended_too_long_ago", "new_rule"]},
@@ -47,6 +52,12 @@ FACTS: dict[str, dict[str, Any]] = {
     "declined": {"offer_id": str(OFFER)},
     "expired": {"offer_id": str(OFFER)},
     "waitlisted": {"rank": 57},
+    "reviewer_invited": {
+        "seat_id": str(SEAT),
+        "link_expires_at": DEADLINE.isoformat(),
+        "assignments": 7,
+        "new_assignments": 2,
+    },
 }
 RENDERER = TemplateRenderer()
 LOCALES = files("shared.pages") / "locales"
@@ -60,6 +71,7 @@ def render(template: str, language: Language, name: str = "Marie Dupont") -> Ren
         language=language,
         programme=PROGRAMME,
         offer_links=LINKS,
+        review_links=REVIEW_LINKS,
     )
     return RENDERER.render(letter)
 
@@ -235,3 +247,60 @@ def test_the_offer_emails_html_part_says_the_same_words_with_buttons(language: L
 
 def test_an_email_without_links_stays_plain_text() -> None:
     assert render("received", "fr").html is None
+
+
+@pytest.mark.parametrize(
+    ("language", "waiting", "new", "deadline"),
+    [
+        ("en", "7 applications await your review", "2 are new", "1 October 2026, 12:00 UTC"),
+        ("fr", "7 candidatures attendent", "2 sont nouvelles", "1 octobre 2026, 12:00 UTC"),
+        ("de", "7 Bewerbungen warten", "sind 2 seit", "1. Oktober 2026, 12:00 UTC"),
+        ("es", "7 solicitudes esperan", "2 son nuevas", "1 de octubre de 2026, 12:00 UTC"),
+    ],
+)
+def test_a_reviewers_invitation_gives_the_count_the_deadline_and_a_link_for_the_seat(
+    language: Language, waiting: str, new: str, deadline: str
+) -> None:
+    mail = render("reviewer_invited", language)
+    text = " ".join(mail.text.split())
+    assert waiting in text
+    assert new in text
+    assert " ".join(deadline.split()) in text
+    [link] = re.findall(r"https://scoring\.example\.org/\S+", mail.text)
+    token = link.removeprefix("https://scoring.example.org/review/").split("?")[0]
+    assert link.endswith(f"?lang={language}")
+    claim = review_links.verify(token, key="demo-review-key")
+    assert (claim.record_id, claim.expires_at) == (SEAT, DEADLINE)
+    # The link is a button in the HTML part, and the same words surround it.
+    assert mail.html is not None
+    assert mail.html.count("<a ") == 1
+    assert f'href="{link}"' in mail.html
+
+
+def test_an_invitation_with_every_application_new_does_not_count_them_twice() -> None:
+    facts = {**FACTS["reviewer_invited"], "assignments": 1, "new_assignments": 1}
+    letter = compose(
+        "reviewer_invited",
+        facts,
+        name="A",
+        language="en",
+        programme=PROGRAMME,
+        offer_links=LINKS,
+        review_links=REVIEW_LINKS,
+    )
+    text = " ".join(RENDERER.render(letter).text.split())
+    assert "1 application awaits your review." in text
+    assert "new since" not in text
+
+
+def test_an_invitation_cannot_be_written_without_the_review_link_key() -> None:
+    with pytest.raises(ReviewLinksUnavailable):
+        compose(
+            "reviewer_invited",
+            FACTS["reviewer_invited"],
+            name="A",
+            language="en",
+            programme=None,
+            offer_links=LINKS,
+            review_links=ReviewLinks(base_url="https://scoring.example.org", key=""),
+        )

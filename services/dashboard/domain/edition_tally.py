@@ -21,6 +21,7 @@ from services.dashboard.domain.picture import (
     ScoreBin,
     ScoreDistribution,
 )
+from services.dashboard.domain.review_tally import UNKNOWN_RULES, ReviewRules, ReviewTally
 
 RECENT_EVENTS_KEPT = 20
 SCORE_BIN_WIDTH = 10
@@ -60,6 +61,8 @@ class EditionTally:
     recent: deque[tuple[Hashable, RecentEvent]] = field(
         default_factory=lambda: deque(maxlen=RECENT_EVENTS_KEPT)
     )
+    review_rules: ReviewRules = UNKNOWN_RULES
+    reviews: ReviewTally = field(default_factory=ReviewTally)
 
     def remember(self, key: Hashable, event: RecentEvent) -> None:
         """Keep among the latest events, once: a redelivered event (same key) is not news."""
@@ -83,6 +86,7 @@ class EditionTally:
             notifications_failed=len(self.notifications_failed),
             dead_letters=len(self.dead_letters),
             recent_events=[event for _, event in reversed(self.recent)],
+            reviews=self.reviews.picture(self.review_rules, out_of_the_running=self.withdrawn),
         )
 
     def _still_waiting(self) -> set[UUID]:

@@ -75,6 +75,62 @@ class RecentEvent:
 
 
 @dataclass(frozen=True)
+class ReviewerProgress:
+    """One panel reviewer, by the panel's opaque id: reviews done of those assigned now."""
+
+    reviewer_id: str
+    assigned: int
+    """Applications the reviewer reviews now (assigned, and not released since)."""
+    done: int
+    """Of those, how many the reviewer has submitted a review of."""
+    conflicts: int
+    """Applications the reviewer was released from because they declared a conflict."""
+
+
+@dataclass(frozen=True)
+class ReviewGap:
+    """An application under review with fewer reviews than it needs."""
+
+    application_id: UUID
+    submitted: int
+    needed: int
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """An application whose review scores are further apart than the edition's spread."""
+
+    application_id: UUID
+    low: int
+    high: int
+    reviews: int
+
+
+@dataclass(frozen=True)
+class Reviews:
+    """The review panel's progress; empty before anything is assigned."""
+
+    reviewers_per_application: int | None
+    """k from the edition file's `[review]`; None when it is unknown (then each application
+    needs a review from every reviewer it has now)."""
+    disagreement_spread: int
+    under_review: int
+    """Applications with a current reviewer, withdrawn ones aside."""
+    complete: int
+    """Of those, how many have all the reviews they need."""
+    reviewers: list[ReviewerProgress]
+    """Every reviewer heard of, by id."""
+    lacking: int
+    """Applications under review with fewer reviews than they need."""
+    lacking_listed: list[ReviewGap]
+    """The first of those, fewest reviews first."""
+    disagreements: int
+    """Applications whose review scores differ by more than the spread (max - min)."""
+    disagreements_listed: list[Disagreement]
+    """The first of those, widest first: for a second look."""
+
+
+@dataclass(frozen=True)
 class EditionPicture:
     edition_id: str
     name: str | None
@@ -93,6 +149,7 @@ class EditionPicture:
     dead_letters: int
     """Dead letters of this edition not yet redriven."""
     recent_events: list[RecentEvent]
+    reviews: Reviews
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ It is rebuilt from the beginning of the topics on every start, so it needs no st
 restart shows the same numbers.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from uuid import UUID
 
@@ -21,6 +21,7 @@ from services.dashboard.domain.picture import (
     RecentEvent,
     ServiceLag,
 )
+from services.dashboard.domain.review_tally import UNKNOWN_RULES, ReviewRules
 from shared import topics
 from shared.events import contracts as c
 
@@ -32,7 +33,10 @@ _OFFER_OUTCOMES: dict[type[c.EventPayload], str] = {
 
 
 class Projection:
-    def __init__(self) -> None:
+    def __init__(self, review_rules: Mapping[str, ReviewRules] | None = None) -> None:
+        """review_rules: each edition's `[review]` rules, from its edition file; an edition
+        without them is judged by UNKNOWN_RULES."""
+        self._review_rules = dict(review_rules or {})
         self.version = 0
         """Grows with every batch that changed something; lets the page skip idle pushes."""
         self.events_seen = 0
@@ -84,7 +88,7 @@ class Projection:
         chosen = edition_id or self.default_edition()
         tally = self._tallies.get(chosen) if chosen else None
         if chosen and tally is None:
-            tally = EditionTally(chosen)
+            tally = self._new_tally(chosen)
         return DashboardView(
             as_of=now,
             caught_up=caught_up,
@@ -99,8 +103,12 @@ class Projection:
     def _tally(self, edition_id: str) -> EditionTally:
         tally = self._tallies.get(edition_id)
         if tally is None:
-            tally = self._tallies[edition_id] = EditionTally(edition_id)
+            tally = self._tallies[edition_id] = self._new_tally(edition_id)
         return tally
+
+    def _new_tally(self, edition_id: str) -> EditionTally:
+        rules = self._review_rules.get(edition_id, UNKNOWN_RULES)
+        return EditionTally(edition_id, review_rules=rules)
 
     def _dead_letter(self, letter: DeadLetter) -> None:
         where = (letter.origin_topic, letter.origin_partition, letter.origin_offset)
@@ -183,3 +191,16 @@ def _fold(tally: EditionTally, payload: c.EventPayload) -> None:
             tally.notifications_sent.add(payload.notification_id)
         case c.NotificationFailed():
             tally.notifications_failed.add(payload.notification_id)
+        case c.ReviewAssigned():
+            tally.reviews.seat(payload.application_id, payload.reviewer_id).assign(
+                payload.assigned_at
+            )
+        case c.ReviewReleased():
+            # Any release ends the seat; only a declared conflict counts as one.
+            tally.reviews.seat(payload.application_id, payload.reviewer_id).release(
+                payload.released_at, conflict=payload.reason == "conflict"
+            )
+        case c.ReviewSubmitted():
+            tally.reviews.seat(payload.application_id, payload.reviewer_id).submit(
+                payload.score, payload.submitted_at
+            )

@@ -1,4 +1,9 @@
-"""The service's own copy of contacts, and which applicant each application belongs to."""
+"""The service's own copy of contacts, and which applicant each application belongs to.
+
+A contact is stored under its key on the contacts topic: an athlete's id, or a panel
+reviewer's `reviewer:<edition>:<reviewer id>` (shared.events.contracts.reviewer_contact_key),
+which no athlete id can be. The `applicant_id` column and fields hold either.
+"""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -12,6 +17,7 @@ class ContactVersion:
     """A contact as one record of the compacted contacts topic carries it."""
 
     applicant_id: str
+    """The record's key: the athlete id, or the reviewer's contact key."""
     full_name: str
     email: str
     language: str
@@ -129,5 +135,16 @@ async def erased_owners(conn: Connection, *, application_ids: Sequence[UUID]) ->
         " WHERE a.application_id = ANY($1::uuid[])"
         " AND NOT EXISTS (SELECT 1 FROM contacts c WHERE c.applicant_id = a.applicant_id)",
         list(application_ids),
+    )
+    return [r["applicant_id"] for r in rows]
+
+
+async def erased_keys(conn: Connection, *, contact_keys: Sequence[str]) -> list[str]:
+    """Of these contact keys (reviewers'), those erased and not replaced since."""
+    rows = await conn.fetch(
+        "SELECT e.applicant_id FROM erased_contacts e"
+        " WHERE e.applicant_id = ANY($1::text[])"
+        " AND NOT EXISTS (SELECT 1 FROM contacts c WHERE c.applicant_id = e.applicant_id)",
+        list(contact_keys),
     )
     return [r["applicant_id"] for r in rows]

@@ -22,6 +22,8 @@ class NewNotification:
     cause_partition: int
     cause_offset: int
     cause_event: bytes
+    contact_key: str | None = None
+    """A reviewer's e-mail: whose contact (application_id then holds their seat)."""
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ class Claimed:
     correlation_id: str
     edition_id: str | None
     applicant_id: str
+    """The recipient's contact key: the athlete id, or a reviewer's reviewer:<edition>:<id>."""
     # Personal data: kept out of repr, so it cannot reach a log line by accident.
     full_name: str = field(repr=False)
     email: str = field(repr=False)
@@ -50,7 +53,8 @@ class Settled:
     notification_id: UUID
     cause_event_id: UUID
     template: str
-    # The key of its notification.* events: the applicant, else (owner unknown) the application.
+    # The key of its notification.* events: the applicant (a reviewer's contact key for a
+    # reviewer's e-mail), else (owner unknown) the application.
     applicant_id: str
     correlation_id: str
     edition_id: str | None

@@ -26,6 +26,7 @@ async def add_pending(conn: Connection, *, rows: Sequence[NewNotification]) -> N
                 r.notification_id, r.cause_event_id, r.cause_type, r.application_id,
                 r.edition_id, r.template, json.dumps(r.facts), r.correlation_id,
                 r.cause_time, r.cause_topic, r.cause_partition, r.cause_offset, r.cause_event,
+                r.contact_key,
             )
             for r in rows
         ],
@@ -78,17 +79,23 @@ async def release(conn: Connection, *, notification_ids: Sequence[UUID], now: da
 async def cancel_for_applicants(
     conn: Connection, *, applicant_ids: Sequence[str], error: str, now: datetime
 ) -> list[Settled]:
-    """Fail every pending row of these applicants that no sender holds right now."""
-    rows = await conn.fetch(q.CANCEL_FOR_APPLICANTS, list(applicant_ids), error, now)
+    """Fail every pending row of these applicants (or reviewers, by their contact key) that
+    no sender holds right now."""
+    keys = list(applicant_ids)
+    rows = [
+        *await conn.fetch(q.CANCEL_FOR_APPLICANTS, keys, error, now),
+        *await conn.fetch(q.CANCEL_FOR_CONTACT_KEYS, keys, error, now),
+    ]
     return [settled_from(r) for r in rows]
 
 
 async def clear_errors_of(
     conn: Connection, *, applicant_ids: Sequence[str], replacement: str
 ) -> None:
-    """Replace the recorded failure text of every e-mail of these applicants."""
+    """Replace the recorded failure text of every e-mail of these applicants (or reviewers)."""
     if applicant_ids:
         await conn.execute(q.CLEAR_ERRORS_OF_APPLICANTS, list(applicant_ids), replacement)
+        await conn.execute(q.CLEAR_ERRORS_OF_CONTACT_KEYS, list(applicant_ids), replacement)
 
 
 async def unaddressable(conn: Connection, *, created_before: datetime, limit: int) -> list[Settled]:

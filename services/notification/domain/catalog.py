@@ -1,4 +1,5 @@
-"""Which athlete-facing event becomes which e-mail, and what of the event that e-mail needs.
+"""Which event becomes which e-mail (an athlete's, or a panel reviewer's invitation), and what
+of the event that e-mail needs.
 
 Only facts without personal data are kept here: the name and address are joined in from the
 contact when the e-mail is written, so an erased contact leaves nothing personal behind.
@@ -19,7 +20,9 @@ from shared.events.contracts import (
     GrantDeclined,
     GrantExpired,
     GrantOffered,
+    ReviewerInvited,
     TrainingEnrolled,
+    reviewer_contact_key,
 )
 
 TEMPLATES: Final = (
@@ -34,6 +37,7 @@ TEMPLATES: Final = (
     "waitlisted",
     "not_selected",
     "withdrawn",
+    "reviewer_invited",
 )
 
 ATHLETE_FACING: Final = frozenset(
@@ -53,14 +57,24 @@ ATHLETE_FACING: Final = frozenset(
 )
 
 
+# Reviewer-facing: the panel's invitation, addressed by the reviewer's contact key.
+REVIEWER_FACING: Final = frozenset({ReviewerInvited.event_type})
+
+
 @dataclass(frozen=True)
 class Notice:
-    """One e-mail to write about one application: its template and the event's facts."""
+    """One e-mail to write about one application: its template and the event's facts.
+
+    An athlete's e-mail goes to the applicant of `application_id`. A reviewer's has no
+    application: `application_id` holds the reviewer's seat (what the event is keyed by, so
+    one e-mail per event and seat), and `contact_key` names the contact it goes to.
+    """
 
     application_id: UUID
     template: str
     facts: dict[str, Any] = field(default_factory=dict)
     edition_id: str | None = None
+    contact_key: str | None = None
 
 
 def notice_for(payload: EventPayload) -> Notice | None:
@@ -95,6 +109,21 @@ def notice_for(payload: EventPayload) -> Notice | None:
         case ApplicationWithdrawn():
             # The event names no edition; the envelope's editionid or the application's does.
             return Notice(payload.application_id, "withdrawn")
+        case ReviewerInvited():
+            # The link is signed from these when the e-mail is written: never published.
+            invitation = {
+                "seat_id": str(payload.seat_id),
+                "link_expires_at": payload.link_expires_at.isoformat(),
+                "assignments": payload.assignments,
+                "new_assignments": payload.new_assignments,
+            }
+            return Notice(
+                payload.seat_id,
+                "reviewer_invited",
+                invitation,
+                payload.edition_id,
+                contact_key=reviewer_contact_key(payload.edition_id, payload.reviewer_id),
+            )
     return None
 
 

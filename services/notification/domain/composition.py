@@ -1,4 +1,4 @@
-"""What each template is given: the event's facts made readable in the athlete's language."""
+"""What each template is given: the event's facts made readable in the reader's language."""
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any, Final
 from uuid import UUID
 
-from shared import status_links
+from shared import review_links, status_links
 from shared.formatting import format_deadline, format_money
 from shared.languages import Language
 from shared.offer_links import offer_links, sign
@@ -15,8 +15,17 @@ from shared.phrases import component_text, module_text, reason_text
 DEFAULT_PROGRAMME: Final = "Athlete365 Business Accelerator"
 
 
-class OfferLinksUnavailable(RuntimeError):
+class LinksUnavailable(RuntimeError):
+    """No signing key or address is configured, so the e-mail cannot carry its working link:
+    it is held back and retried, never sent without it."""
+
+
+class OfferLinksUnavailable(LinksUnavailable):
     """No signing key is configured, so an offer e-mail cannot carry working links."""
+
+
+class ReviewLinksUnavailable(LinksUnavailable):
+    """SCORING_URL or REVIEW_LINK_KEY is not set: an invitation without its link is useless."""
 
 
 @dataclass(frozen=True)
@@ -50,9 +59,25 @@ class StatusLinks:
 
 
 @dataclass(frozen=True)
+class ReviewLinks:
+    """Where scoring shows a reviewer's queue, and the key their personal links are signed
+    with (shared/review_links.py), which scoring checks."""
+
+    base_url: str = ""
+    key: str = ""
+
+    def link(self, seat_id: UUID, expires_at: datetime, language: Language) -> str:
+        if not (self.base_url and self.key):
+            raise ReviewLinksUnavailable("SCORING_URL or REVIEW_LINK_KEY is not set")
+        token = review_links.sign(seat_id, expires_at, key=self.key)
+        return review_links.review_link(self.base_url, token, language)
+
+
+@dataclass(frozen=True)
 class Links:
     offers: OfferLinks
     status: StatusLinks
+    review: ReviewLinks
 
 
 @dataclass(frozen=True)
@@ -73,11 +98,13 @@ def compose(
     programme: str | None,
     offer_links: OfferLinks,
     status_links: StatusLinks | None = None,
+    review_links: ReviewLinks | None = None,
 ) -> Letter:
     context: dict[str, Any] = {"name": name, "programme": programme or DEFAULT_PROGRAMME}
     extra = _EXTRAS.get(template)
     if extra is not None:
-        context.update(extra(facts, language, Links(offer_links, status_links or StatusLinks())))
+        links = Links(offer_links, status_links or StatusLinks(), review_links or ReviewLinks())
+        context.update(extra(facts, language, links))
     return Letter(template=template, language=language, context=context)
 
 
@@ -117,10 +144,21 @@ def _ranked(facts: Mapping[str, Any], _language: Language, _: Links) -> dict[str
     return {"rank": facts["rank"]}
 
 
+def _invited(facts: Mapping[str, Any], language: Language, links: Links) -> dict[str, Any]:
+    expires_at = datetime.fromisoformat(facts["link_expires_at"])
+    return {
+        "assignments": facts["assignments"],
+        "new_assignments": facts["new_assignments"],
+        "deadline": format_deadline(expires_at, language),
+        "review_url": links.review.link(UUID(facts["seat_id"]), expires_at, language),
+    }
+
+
 _EXTRAS: Final[dict[str, Extra]] = {
     "received": _received,
     "screened_ineligible": _ineligible,
     "enrolled": _enrolled,
     "offered": _offered,
     "waitlisted": _ranked,
+    "reviewer_invited": _invited,
 }

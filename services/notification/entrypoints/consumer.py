@@ -1,8 +1,8 @@
 """Translates consumed records into what the notification handlers take.
 
-Contacts and athlete-facing events are read; every other event type on these topics is
-ignored. A known type with invalid data raises MalformedEvent, which the shared consumer
-dead-letters.
+Contacts (athletes' and panel reviewers'), athlete-facing events and reviewers' invitations
+are read; every other event type on these topics is ignored. A known type with invalid data
+raises MalformedEvent, which the shared consumer dead-letters.
 """
 
 from collections.abc import Sequence
@@ -13,12 +13,17 @@ from services.notification.adapters.contacts_repository import (
     ContactVersion,
     Erasure,
 )
-from services.notification.domain.catalog import ATHLETE_FACING, notice_for
+from services.notification.domain.catalog import ATHLETE_FACING, REVIEWER_FACING, notice_for
 from shared.clock import Clock
 from shared.consumer import Delivery, Handler, Tombstone, TombstoneHandler, bound_to
 from shared.db import Connection
 from shared.events.codec import read_payload
-from shared.events.contracts import ApplicationReceived, ContactUpdated
+from shared.events.contracts import (
+    ApplicationReceived,
+    ContactUpdated,
+    ReviewerContactUpdated,
+    reviewer_contact_key,
+)
 from shared.languages import choose_language
 
 
@@ -47,7 +52,23 @@ def _take(delivery: Delivery, batch: handlers.Inbound) -> None:
             )
         )
         return
-    if event.type not in ATHLETE_FACING:
+    if event.type == ReviewerContactUpdated.event_type:
+        reviewer = read_payload(event)
+        assert isinstance(reviewer, ReviewerContactUpdated)
+        # Kept beside the athletes' under the record's key on the contacts topic, so its
+        # tombstone erases it the same way (contacts_repository).
+        batch.contacts.append(
+            ContactVersion(
+                applicant_id=reviewer_contact_key(reviewer.edition_id, reviewer.reviewer_id),
+                full_name=reviewer.full_name,
+                email=reviewer.email,
+                language=reviewer.language,
+                partition=record.partition,
+                offset=record.offset,
+            )
+        )
+        return
+    if event.type not in ATHLETE_FACING and event.type not in REVIEWER_FACING:
         return
     payload = read_payload(event)
     if isinstance(payload, ApplicationReceived):

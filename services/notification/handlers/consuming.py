@@ -1,5 +1,9 @@
 """What consuming does: remember contacts and who owns each application, and queue e-mails.
 
+A panel reviewer's contact and invitation go the same way as an athlete's: the contact is
+kept under its key on the contacts topic, the invitation names that key, and its tombstone
+erases the contact and cancels what was still queued for the reviewer.
+
 Nothing is sent here. Contacts travel on another topic than the events, so an event may
 arrive before its recipient is known; the sender picks a queued e-mail up once it is.
 """
@@ -54,10 +58,16 @@ async def record(conn: Connection, inbound: Inbound, *, clock: Clock) -> None:
         conn, rows=[_pending(notice, cause) for notice, cause in inbound.notices]
     )
     if inbound.notices:
-        # An e-mail about an applicant erased before it arrived can never be sent.
-        erased = await contacts_repository.erased_owners(
-            conn, application_ids=[notice.application_id for notice, _ in inbound.notices]
-        )
+        # An e-mail about an applicant erased before it arrived can never be sent; nor an
+        # invitation to a reviewer removed from the panel before it arrived.
+        athletes = [
+            notice.application_id for notice, _ in inbound.notices if not notice.contact_key
+        ]
+        reviewers = [notice.contact_key for notice, _ in inbound.notices if notice.contact_key]
+        erased = [
+            *await contacts_repository.erased_owners(conn, application_ids=athletes),
+            *await contacts_repository.erased_keys(conn, contact_keys=reviewers),
+        ]
         await _cancel_for(conn, erased, clock=clock)
 
 
@@ -111,4 +121,5 @@ def _pending(notice: Notice, cause: Cause) -> NewNotification:
         cause_partition=cause.partition,
         cause_offset=cause.offset,
         cause_event=cause.raw,
+        contact_key=notice.contact_key,
     )

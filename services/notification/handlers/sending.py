@@ -21,7 +21,7 @@ import asyncpg
 from services.notification.adapters import metrics
 from services.notification.adapters import notifications_repository as repository
 from services.notification.adapters.notification_rows import Claimed
-from services.notification.domain.composition import OfferLinksUnavailable
+from services.notification.domain.composition import LinksUnavailable
 from services.notification.domain.delivery import Permanent, Sent, Transient
 from services.notification.domain.mailer import DeliveryFailed, Mailer, MailSession
 from services.notification.handlers.settlement import Settlement
@@ -102,7 +102,7 @@ class Sender:
             )
         try:
             email = self._writer.write(row, language)
-        except OfferLinksUnavailable as exc:
+        except LinksUnavailable as exc:
             await self._settlement.settle(row, Transient(str(exc)), language)
             return
         except Exception as exc:  # a template or data defect: retrying cannot fix it

@@ -5,7 +5,12 @@ from email.utils import parseaddr
 
 from services.notification.adapters.notification_rows import Claimed
 from services.notification.adapters.renderer import TemplateRenderer
-from services.notification.domain.composition import OfferLinks, StatusLinks, compose
+from services.notification.domain.composition import (
+    OfferLinks,
+    ReviewLinks,
+    StatusLinks,
+    compose,
+)
 from services.notification.domain.outgoing import OutgoingEmail, message_id
 from shared.languages import Language
 
@@ -19,10 +24,12 @@ class LetterWriter:
         status_links: StatusLinks,
         programmes: Mapping[str, str],
         mail_from: str,
+        review_links: ReviewLinks | None = None,
     ) -> None:
         self._renderer = renderer
         self._offer_links = offer_links
         self._status_links = status_links
+        self._review_links = review_links or ReviewLinks()
         self._programmes = programmes
         self._mail_from = mail_from
         # Message-IDs are minted under the sender's own domain.
@@ -37,6 +44,7 @@ class LetterWriter:
             programme=self._programmes.get(row.edition_id or ""),
             offer_links=self._offer_links,
             status_links=self._status_links,
+            review_links=self._review_links,
         )
         rendered = self._renderer.render(letter)
         return OutgoingEmail(

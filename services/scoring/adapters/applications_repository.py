@@ -125,3 +125,11 @@ async def save_review(conn: Connection, *, application_id: UUID, review: Review)
         review.comment,
         review.submitted_at,
     )
+
+
+async def eligible_of_edition(conn: Connection, *, edition_id: str) -> list[ApplicationState]:
+    """Every eligible, not withdrawn application of the edition, unlocked, in id order."""
+    rows = await conn.fetch(
+        _SELECT + f" WHERE {_ELIGIBLE_OF_EDITION} ORDER BY a.application_id", edition_id
+    )
+    return [state_from_row(r) for r in rows]

@@ -1,4 +1,6 @@
-"""Reviewer scores and score explanations over HTTP, for reviewers and admins."""
+"""Reviewer scores and score explanations over HTTP, for admins: recording a review on a
+reviewer's behalf (e.g. one sent on paper) is an admin's act. Reviewers themselves score on
+their own pages (entrypoints/review_pages.py), which take the reviewer from their session."""
 
 from collections.abc import Callable
 from typing import Annotated

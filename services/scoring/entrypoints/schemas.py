@@ -1,13 +1,16 @@
 """Request and response bodies of scoring's HTTP API."""
 
+import re
 from datetime import datetime
+from typing import Annotated
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from services.scoring.domain.application import ApplicationState
 from services.scoring.domain.rubric import as_points
 from services.scoring.domain.scorecard import REVIEW_SHARE, REVIEWERS, Review, ScoreCard
+from shared.languages import Language
 
 REVIEWER_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 
@@ -137,3 +140,70 @@ def score_view(state: ApplicationState, card: ScoreCard | None) -> ScoreView:
         if published
         else None,
     )
+
+
+# --- the review panel (admin) ---------------------------------------------------------------
+
+_NOC = r"^[A-Za-z]{3}$"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _single_line(value: str) -> str:
+    if _CONTROL.search(value):
+        raise ValueError("must be a single line without control characters")
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        raise ValueError("must be valid Unicode text") from None
+    return value
+
+
+Line = Annotated[str, AfterValidator(_single_line)]
+
+
+class ReviewerBody(BaseModel):
+    """A panel reviewer: contact data (kept by scoring, published only on the private
+    contacts topic) and the conflicts they declare."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    full_name: Line = Field(min_length=1, max_length=200)
+    email: Line = Field(
+        pattern=r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$", max_length=254, examples=["ana@example.org"]
+    )
+    language: Language = Field(description="The reviewer's e-mails and pages are in it.")
+    noc: str | None = Field(
+        default=None, pattern=_NOC, description="The reviewer's own NOC: a conflict."
+    )
+    conflict_nocs: list[Annotated[str, Field(pattern=_NOC)]] = Field(default=[], max_length=50)
+    conflict_sectors: list[Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9 _-]{0,79}$")]] = (
+        Field(default=[], max_length=50)
+    )
+
+
+class ReviewerOut(BaseModel):
+    edition_id: str
+    reviewer_id: str
+    full_name: str
+    email: str
+    language: Language
+    noc: str | None
+    conflict_nocs: list[str]
+    conflict_sectors: list[str]
+    assigned: int = Field(description="Applications in the reviewer's queue now.")
+    reviewed: int = Field(description="Of those, how many the reviewer has scored.")
+
+
+class ReviewerRemovedOut(BaseModel):
+    edition_id: str
+    reviewer_id: str
+    reassigned: int = Field(description="Applications not yet reviewed, given to others.")
+
+
+class AssignmentRunOut(BaseModel):
+    edition_id: str
+    chosen: int = Field(description="Applications the edition's rule gives human review.")
+    assigned: int = Field(description="New assignments made by this run.")
+    short: list[UUID] = Field(description="Chosen applications with fewer than k reviewers.")
+    loads: dict[str, int] = Field(description="Each reviewer's assignments after the run.")
+    invited: int = Field(description="Reviewers sent an invitation (new assignments).")

@@ -1,11 +1,12 @@
 """Scoring what changed: each touched application once, publishing only a new score."""
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from uuid import UUID
 
 from services.scoring.adapters import applications_repository as repository
 from services.scoring.domain.application import ApplicationState, Status
+from services.scoring.domain.panel import PanelRules
 from services.scoring.domain.rubric import Rubric
 from services.scoring.handlers import events
 from shared.clock import Clock
@@ -18,10 +19,11 @@ log = get_logger(__name__)
 
 @dataclass(frozen=True)
 class Scoring:
-    """What the use cases need: each edition's rubric and the clock."""
+    """What the use cases need: each edition's rubric, its review panel's rules, the clock."""
 
     rubrics: Mapping[str, Rubric]
     clock: Clock
+    panels: Mapping[str, PanelRules] = field(default_factory=dict)
 
     def rubric_of(self, state: ApplicationState) -> Rubric | None:
         return self.rubrics.get(state.edition_id) if state.edition_id else None

@@ -139,6 +139,32 @@ function renderOpenOffers() {
     : openOffers.length ? "" : "no offer is waiting for an answer");
 }
 
+function renderReviews(reviews) {
+  const k = reviews.reviewers_per_application;
+  setText("reviews-rules", `${k ? `${k} reviews per application · ` : ""}disagreement above ${reviews.disagreement_spread} points`);
+  setText("reviews-under-review", number.format(reviews.under_review));
+  setText("reviews-complete", number.format(reviews.complete));
+  setText("reviews-lacking", number.format(reviews.lacking));
+  setText("reviews-disagreements", number.format(reviews.disagreements));
+  $("reviewers").replaceChildren(...reviews.reviewers.map((r) => {
+    const tr = row([[r.reviewer_id, "mono"], [`${r.done} / ${r.assigned}`, "num"], [String(r.conflicts), "num"]]);
+    tr.dataset.reviewer = r.reviewer_id;
+    return tr;
+  }));
+  setText("reviewers-none", reviews.reviewers.length ? "" : "nothing assigned yet");
+  $("lacking").replaceChildren(...reviews.lacking_listed.map((g) => row([
+    [g.application_id, "mono"], [`${g.submitted} of ${g.needed}`, "num"],
+  ])));
+  const lackingMore = reviews.lacking - reviews.lacking_listed.length;
+  setText("lacking-more", lackingMore > 0 ? `and ${lackingMore} more` : reviews.lacking ? "" : "none");
+  $("disagreements").replaceChildren(...reviews.disagreements_listed.map((d) => row([
+    [d.application_id, "mono"], [String(d.low), "num"], [String(d.high), "num"], [String(d.high - d.low), "num"],
+  ])));
+  const disagreementsMore = reviews.disagreements - reviews.disagreements_listed.length;
+  setText("disagreements-more", disagreementsMore > 0 ? `and ${disagreementsMore} more`
+    : reviews.disagreements ? "" : "none");
+}
+
 function render(view) {
   renderEditions(view);
   const edition = view.edition;
@@ -155,6 +181,7 @@ function render(view) {
   renderHistogram(edition.scores);
   renderBudget(edition.budget);
   renderOffers(edition.offers);
+  renderReviews(edition.reviews);
   $("recent-events").replaceChildren(...edition.recent_events.slice(0, 12).map((e) => row([
     [shortTime(e.time)], [e.type.replace(/^accelerator\./, "")], [e.subject.slice(0, 36), "mono"],
   ])));
