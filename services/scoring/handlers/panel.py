@@ -356,7 +356,7 @@ async def _candidates(
     (any earlier assignment, released or not, stays theirs or is refused for good)."""
     before: dict[UUID, set[str]] = {}
     for row in rows:
-        if not row.live:
+        if row.released_at is not None:
             before.setdefault(row.application_id, set()).add(row.reviewer_id)
     candidates: dict[UUID, Candidate] = {}
     for state in await applications_repository.eligible_of_edition(conn, edition_id=edition_id):
