@@ -15,9 +15,10 @@ PERSONAL_KEYS: Final = frozenset(
     {"email", "full_name", "name", "first_name", "last_name", "phone", "address", "to", "recipient"}
 )
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
-# An offer link's token accepts the package, a status link's token shows the application:
-# never in a log line, whichever service or library (uvicorn's access log, say) writes it.
-_LINK_TOKEN = re.compile(r"(/(?:offers|status)/)[^/?#\s\"]+")
+# An offer link's token accepts the package, a status link's token shows the application, a
+# review link's token opens a reviewer's queue (but /review/queue is no token): never in a log
+# line, whichever service or library (uvicorn's access log, say) writes it.
+_LINK_TOKEN = re.compile(r"(/(?:offers|status|review)/)(?!queue(?:[/?#\s\"]|$))[^/?#\s\"]+")
 
 
 def _scrub(value: Any) -> Any:

@@ -197,7 +197,9 @@ class ReviewerInvited(EventPayload):
     edition_id: str
     reviewer_id: ReviewerId
     seat_id: UUID = Field(description="The reviewer's seat on the panel; the link names it.")
-    assignments: int = Field(ge=0, description="Applications the reviewer has to review now.")
+    assignments: int = Field(
+        ge=0, description="Applications in the reviewer's queue now, reviewed or not."
+    )
     new_assignments: int = Field(ge=0, description="Of those, how many since the last invite.")
     link_expires_at: AwareDatetime
 

@@ -12,7 +12,9 @@ import httpx
 import pytest
 
 from shared import topics
-from shared.events.contracts import reviewer_contact_key
+from shared.events.codec import make_event
+from shared.events.contracts import ApplicationWithdrawn, reviewer_contact_key
+from shared.events.envelope import CloudEvent
 from tests.integration.test_scoring_pipeline import all_scored, scoring_env
 from tests.support.cli import accelerator, point_cli_at
 from tests.support.kafka import read_to_end
@@ -252,3 +254,56 @@ async def test_the_cli_imports_a_panel_assigns_and_lists_progress(
     code, _, err = await accelerator(capsys, "reviewers", "assign", "--edition", "nope")
     assert code == 2
     assert "no review panel for edition 'nope'" in err
+
+
+async def test_a_withdrawn_application_leaves_every_queue(
+    stack_env: dict[str, str], panel_scoring: tuple[ServiceProcess, str, list[uuid.UUID]]
+) -> None:
+    process, edition_id, _ = panel_scoring
+    bootstrap = stack_env["KAFKA_BOOTSTRAP_SERVERS"]
+    async with admin(process, stack_env) as client:
+        await configure_panel(client, edition_id)
+        run = (await client.post(f"/v1/editions/{edition_id}/review-assignments")).json()
+        assigned = [
+            e
+            for e in await _assigned_events(bootstrap, edition_id, count=run["assigned"])
+            if e.data["reviewer_id"] == "r-ana"
+        ]
+        gone = uuid.UUID(assigned[0].data["application_id"])
+        await publish_applications(
+            bootstrap,
+            [
+                make_event(
+                    ApplicationWithdrawn(application_id=gone),
+                    service="intake",
+                    subject=str(gone),
+                    correlation_id="withdrawn",
+                    edition_id=edition_id,
+                )
+            ],
+        )
+
+        async def left_the_queue() -> bool:
+            listed = (await client.get(f"/v1/editions/{edition_id}/reviewers")).json()
+            counts: dict[str, int] = {r["reviewer_id"]: r["assigned"] for r in listed}
+            return counts["r-ana"] == len(assigned) - 1
+
+        await eventually(left_the_queue, timeout_s=60.0, what="the withdrawn application gone")
+        progress = (await client.get(f"/v1/editions/{edition_id}/review-progress")).json()
+        assert progress["assigned"] == run["assigned"] - 2
+        assert str(gone) not in {a["application_id"] for a in progress["lacking"]}
+
+
+async def _assigned_events(bootstrap: str, edition_id: str, *, count: int) -> list[CloudEvent]:
+    async def published() -> list[CloudEvent]:
+        return [
+            e
+            for e in await panel_events(bootstrap, edition_id)
+            if e.type == "accelerator.review.assigned.v1"
+        ]
+
+    async def all_there() -> bool:
+        return len(await published()) == count
+
+    await eventually(all_there, timeout_s=60.0, what="every assignment published")
+    return await published()

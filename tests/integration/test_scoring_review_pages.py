@@ -290,3 +290,50 @@ async def test_opening_the_link_changes_nothing(
         listed = (await client.get(f"/v1/editions/{edition_id}/reviewers")).json()
     assert {r["reviewer_id"]: r["reviewed"] for r in listed}["r-dan"] == 0
     assert len(await panel_events(bootstrap, edition_id)) == len(before)
+
+
+def all_scored_at(value: int) -> dict[str, str]:
+    criteria = ("market_opportunity", "business_model", "founder_readiness", "accelerator_fit")
+    return {f"criterion.{c}": str(value) for c in criteria}
+
+
+async def test_the_manager_sees_progress_what_lacks_reviews_and_disagreements(
+    stack_env: dict[str, str],
+    panel_scoring: tuple[ServiceProcess, str, list[uuid.UUID]],
+    browsers: dict[str, httpx.AsyncClient],
+) -> None:
+    process, edition_id, _ = panel_scoring
+    invitations = await assigned_panel(stack_env, process, edition_id)
+    queues = {}
+    for reviewer, client in browsers.items():
+        await open_link(client, invitations[reviewer], "en")
+        queues[reviewer] = queue_ids((await client.get("/review/queue")).text)
+    first, second, shared = next(
+        (a, b, sorted(queues[a] & queues[b])[0])
+        for a in sorted(queues)
+        for b in sorted(queues)
+        if a < b and queues[a] & queues[b]
+    )
+    one_sided = sorted(queues[first] - {shared})[0]
+    for reviewer, application, value in (
+        (first, shared, 10),
+        (second, shared, 2),
+        (first, one_sided, 6),
+    ):
+        saved = await browsers[reviewer].post(
+            f"/review/queue/{application}", data=all_scored_at(value)
+        )
+        assert saved.status_code == 303
+
+    async with admin(process, stack_env) as client:
+        progress = (await client.get(f"/v1/editions/{edition_id}/review-progress")).json()
+    assert (progress["reviewed"], progress["assigned"]) == (3, 16)
+    done = {r["reviewer_id"]: r["reviewed"] for r in progress["reviewers"]}
+    assert done == {r: (2 if r == first else 1 if r == second else 0) for r in REVIEWERS}
+    assert [(d["application_id"], d["scores"], d["spread"]) for d in progress["disagreements"]] == [
+        (shared, [20, 100], 80)
+    ]
+    lacking = {a["application_id"] for a in progress["lacking"]}
+    assert shared not in lacking
+    assert one_sided in lacking
+    assert len(lacking) == 7

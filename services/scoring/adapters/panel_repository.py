@@ -36,10 +36,13 @@ class AssignmentRow:
     reviewed_at: datetime | None
     released_at: datetime | None
     release_reason: str | None
+    withdrawn: bool = False
+    """The application was withdrawn: no longer anyone's work, though the row stays."""
 
     @property
     def live(self) -> bool:
-        return self.released_at is None
+        """Still the reviewer's: not released, and the application not withdrawn."""
+        return self.released_at is None and not self.withdrawn
 
     @property
     def pair(self) -> Pair:
@@ -76,7 +79,14 @@ def _assignment(row: asyncpg.Record) -> AssignmentRow:
         reviewed_at=row["reviewed_at"],
         released_at=row["released_at"],
         release_reason=row["release_reason"],
+        withdrawn=row["withdrawn"],
     )
+
+
+# Each assignment with whether its application was withdrawn since.
+_WITH_WITHDRAWN = (
+    "SELECT r.*, a.withdrawn FROM review_assignments r JOIN applications a USING (application_id)"
+)
 
 
 async def lock_panel(conn: Connection, *, edition_id: str) -> None:
@@ -157,8 +167,7 @@ async def member_by_seat(conn: Connection, *, seat_id: UUID) -> PanelMember | No
 
 async def assignments(conn: Connection, *, edition_id: str) -> list[AssignmentRow]:
     rows = await conn.fetch(
-        "SELECT * FROM review_assignments WHERE edition_id = $1"
-        " ORDER BY application_id, reviewer_id",
+        _WITH_WITHDRAWN + " WHERE r.edition_id = $1 ORDER BY r.application_id, r.reviewer_id",
         edition_id,
     )
     return [_assignment(r) for r in rows]
@@ -167,9 +176,9 @@ async def assignments(conn: Connection, *, edition_id: str) -> list[AssignmentRo
 async def queue(conn: Connection, *, edition_id: str, reviewer_id: str) -> list[AssignmentRow]:
     """The reviewer's live assignments, oldest first."""
     rows = await conn.fetch(
-        "SELECT * FROM review_assignments"
-        " WHERE edition_id = $1 AND reviewer_id = $2 AND released_at IS NULL"
-        " ORDER BY assigned_at, application_id",
+        _WITH_WITHDRAWN
+        + " WHERE r.edition_id = $1 AND r.reviewer_id = $2 AND r.released_at IS NULL"
+        " AND NOT a.withdrawn ORDER BY r.assigned_at, r.application_id",
         edition_id,
         reviewer_id,
     )
@@ -180,9 +189,9 @@ async def lock_live_assignment(
     conn: Connection, *, edition_id: str, application_id: UUID, reviewer_id: str
 ) -> AssignmentRow | None:
     row = await conn.fetchrow(
-        "SELECT * FROM review_assignments"
-        " WHERE edition_id = $1 AND application_id = $2 AND reviewer_id = $3"
-        " AND released_at IS NULL FOR UPDATE",
+        _WITH_WITHDRAWN
+        + " WHERE r.edition_id = $1 AND r.application_id = $2 AND r.reviewer_id = $3"
+        " AND r.released_at IS NULL AND NOT a.withdrawn FOR UPDATE OF r",
         edition_id,
         application_id,
         reviewer_id,

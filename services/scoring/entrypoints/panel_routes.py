@@ -10,10 +10,13 @@ from services.scoring import handlers
 from services.scoring.adapters.panel_repository import PanelMember
 from services.scoring.domain.panel import ReviewerContact
 from services.scoring.entrypoints.schemas import (
+    ApplicationReviewsOut,
     AssignmentRunOut,
     ReviewerBody,
     ReviewerOut,
+    ReviewerProgressOut,
     ReviewerRemovedOut,
+    ReviewProgressOut,
 )
 from shared.auth import require_token
 from shared.correlation import current_correlation_id
@@ -147,6 +150,45 @@ def router(
             short=list(run.short),
             loads=run.loads,
             invited=run.invited,
+        )
+
+    @admin.get("/{edition_id}/review-progress")
+    async def get_progress(edition_id: str) -> ReviewProgressOut:
+        """The manager's view: each reviewer's progress, the applications still lacking
+        reviews, and those whose reviewers disagree by more than the edition's spread."""
+        async with pool().acquire() as conn:
+            try:
+                progress = await handlers.panel.review_progress(
+                    conn, edition_id=edition_id, scoring=scoring
+                )
+            except handlers.NoReviewPanel:
+                raise _no_panel(edition_id) from None
+
+        def view(a: handlers.panel.ApplicationReviews) -> ApplicationReviewsOut:
+            return ApplicationReviewsOut(
+                application_id=a.application_id,
+                reviewers=a.reviewers,
+                reviewed=a.reviewed,
+                scores=list(a.scores),
+                spread=a.spread,
+            )
+
+        return ReviewProgressOut(
+            edition_id=edition_id,
+            reviewers_per_application=progress.rules.k,
+            disagreement_spread=progress.rules.disagreement_spread,
+            reviewed=sum(p.reviewed for p in progress.reviewers),
+            assigned=sum(p.assigned for p in progress.reviewers),
+            reviewers=[
+                ReviewerProgressOut(
+                    reviewer_id=p.member.reviewer.reviewer_id,
+                    assigned=p.assigned,
+                    reviewed=p.reviewed,
+                )
+                for p in progress.reviewers
+            ],
+            lacking=[view(a) for a in progress.lacking],
+            disagreements=[view(a) for a in progress.disagreements],
         )
 
     return admin

@@ -334,7 +334,7 @@ class ReviewPages:
             "criteria": criteria,
             "max_score": MAX_CRITERION_SCORE,
             "comment": (entered or {}).get(
-                "comment", found.own_review.comment or "" if found.own_review else ""
+                "comment", (found.own_review.comment or "") if found.own_review else ""
             ),
             "comment_error": (errors or {}).get("comment"),
             "max_comment": MAX_COMMENT,

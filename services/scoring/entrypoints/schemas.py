@@ -207,3 +207,32 @@ class AssignmentRunOut(BaseModel):
     short: list[UUID] = Field(description="Chosen applications with fewer than k reviewers.")
     loads: dict[str, int] = Field(description="Each reviewer's assignments after the run.")
     invited: int = Field(description="Reviewers sent an invitation (new assignments).")
+
+
+class ReviewerProgressOut(BaseModel):
+    reviewer_id: str
+    assigned: int
+    reviewed: int
+
+
+class ApplicationReviewsOut(BaseModel):
+    application_id: UUID
+    reviewers: int = Field(description="Reviewers assigned now.")
+    reviewed: int = Field(description="Of those, how many saved a review.")
+    scores: list[int] = Field(description="The saved review scores (0-100), lowest first.")
+    spread: int = Field(description="Highest minus lowest saved score.")
+
+
+class ReviewProgressOut(BaseModel):
+    edition_id: str
+    reviewers_per_application: int
+    disagreement_spread: int
+    reviewed: int = Field(description="Reviews saved, all reviewers together.")
+    assigned: int = Field(description="Assignments now, all reviewers together.")
+    reviewers: list[ReviewerProgressOut]
+    lacking: list[ApplicationReviewsOut] = Field(
+        description="Assigned applications with fewer than k reviews saved."
+    )
+    disagreements: list[ApplicationReviewsOut] = Field(
+        description="Applications whose saved scores lie further apart than the spread."
+    )

@@ -356,7 +356,7 @@ async def _candidates(
     (any earlier assignment, released or not, stays theirs or is refused for good)."""
     before: dict[UUID, set[str]] = {}
     for row in rows:
-        if not row.live:
+        if row.released_at is not None:
             before.setdefault(row.application_id, set()).add(row.reviewer_id)
     candidates: dict[UUID, Candidate] = {}
     for state in await applications_repository.eligible_of_edition(conn, edition_id=edition_id):
@@ -473,3 +473,62 @@ async def _reassign(
         correlation_id=correlation_id,
     )
     await add_to_outbox(conn, outgoing)
+
+
+# --- the manager's view ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ApplicationReviews:
+    application_id: UUID
+    reviewers: int
+    reviewed: int
+    scores: tuple[int, ...]
+
+    @property
+    def spread(self) -> int:
+        return max(self.scores) - min(self.scores) if self.scores else 0
+
+
+@dataclass(frozen=True)
+class ReviewProgress:
+    rules: PanelRules
+    reviewers: list[Progress]
+    applications: list[ApplicationReviews]
+
+    @property
+    def lacking(self) -> list[ApplicationReviews]:
+        """Assigned applications with fewer than k reviews saved."""
+        return [a for a in self.applications if a.reviewed < self.rules.k]
+
+    @property
+    def disagreements(self) -> list[ApplicationReviews]:
+        """Applications whose reviewers' scores lie further apart than the edition allows."""
+        return [a for a in self.applications if a.spread > self.rules.disagreement_spread]
+
+
+async def review_progress(conn: Connection, *, edition_id: str, scoring: Scoring) -> ReviewProgress:
+    rules = rules_of(scoring, edition_id)
+    reviewers = await panel_progress(conn, edition_id=edition_id, scoring=scoring)
+    by_application: dict[UUID, list[AssignmentRow]] = {}
+    for row in await panel_repository.assignments(conn, edition_id=edition_id):
+        if row.live:
+            by_application.setdefault(row.application_id, []).append(row)
+    applications = []
+    for application_id, rows in sorted(by_application.items()):
+        scores = tuple(
+            sorted(
+                review_score(rules.criteria, r.criteria)
+                for r in rows
+                if r.criteria is not None and set(r.criteria) == set(rules.criteria)
+            )
+        )
+        applications.append(
+            ApplicationReviews(
+                application_id=application_id,
+                reviewers=len(rows),
+                reviewed=sum(1 for r in rows if r.reviewed_at is not None),
+                scores=scores,
+            )
+        )
+    return ReviewProgress(rules=rules, reviewers=reviewers, applications=applications)
