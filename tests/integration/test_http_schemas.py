@@ -134,7 +134,6 @@ async def test_scorings_schema_says_what_its_api_enforces(
         "DATABASE_URL": stack_env["SCORING_DATABASE_URL"],
         "EDITIONS_DIR": str(editions),
         "ADMIN_TOKEN": ADMIN_TOKEN,
-        "REVIEWER_TOKEN": "schemas-reviewer-token",
     }
     scoring = start_service("services.scoring", env=env, log_dir=tmp_path)
     try:
