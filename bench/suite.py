@@ -12,6 +12,10 @@ on the same stack with the same message sizes (a raw baseline):
 - single HTTP submissions, against a FastAPI endpoint doing one asyncpg insert, under the
   same load generator (httpx, N concurrent clients).
 
+The e-mails are those of the imported applications, sent while the import is scored, so those
+two rows share one CPU window. The HTTP submissions go to an intake process of the suite's own
+(the stack's keeps its per-client limit; `make up` has no setting to lift it).
+
 It adds applications to the demo edition and closes it, which happens once per stack, so run
 it on a fresh one: `make purge && make up && make bench SIZE=1k` (or
 `python -m bench.suite --size 1k`). It prints the table and writes
