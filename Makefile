@@ -65,9 +65,11 @@ screenshots: $(BROWSER_CHECKS)/node_modules/.installed
 	$(PY) -m infra prereqs --browser
 	SCREENSHOTS_DIR=$(CURDIR)/docs $(PY) -m pytest tests/e2e/test_offer_page.py tests/e2e/test_athlete_pages.py
 
-# Needs a running stack (`make up`).
+# Every path beside its raw baseline (bench/suite.py), SIZE=1k|10k|100k applications. It
+# closes the demo edition, so on a fresh stack: `make purge && make up && make bench SIZE=10k`.
+SIZE ?= 1k
 bench: .venv/.installed
-	$(PY) -m bench.pipeline
+	$(PY) -m bench.suite --size $(SIZE)
 
 # Regenerates docs/asyncapi.yaml and docs/openapi/*.json from the code; CI fails on drift.
 docs: .venv/.installed

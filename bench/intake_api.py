@@ -12,11 +12,8 @@ Run: `make up && python -m bench.intake_api [--applications 2000 --concurrency 2
 
 import argparse
 import asyncio
-import csv
-import io
 import json
 import os
-import re
 import secrets
 import statistics
 import tempfile
@@ -24,52 +21,17 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 import asyncpg
 import httpx
 
+from bench.applicants import application_body, csv_chunk
+from bench.stack import bench_edition
 from infra.stack_env import read_env_file
-from services.intake.domain.csv_rows import COLUMNS
 from tests.support.processes import start_service
 
 ROOT = Path(__file__).resolve().parent.parent
-DEMO_EDITION = ROOT / "deploy" / "editions" / "athlete365-4.toml"
-
-
-def application_body(run: str, n: int) -> dict[str, Any]:
-    return {
-        "athlete_id": f"B{run}-{n:07d}",
-        "full_name": f"Bench Athlete {n}",
-        "email": f"bench.{run}.{n}@example.org",
-        "language": ("en", "fr", "de")[n % 3],
-        "country": "FRA",
-        "sport": "Fencing",
-        "athlete_status": "former_olympian",
-        "career_end_year": 2020,
-        "business": {
-            "name": "Riposte Supply",
-            "sector": "sporting_goods",
-            "stage": "revenue",
-            "pitch": "Fencing gear sourced in bulk and sold to clubs across Europe. " * 8,
-            "sourcing_needs": ["textiles", "metal_parts"],
-            "target_markets": ["GER", "ITA", "USA"],
-        },
-        "consent": {"data_processing": True, "marketing": False},
-    }
-
-
-def _bench_edition(directory: Path) -> str:
-    """Writes the demo edition under a fresh id into `directory`; returns that id."""
-    edition_id = f"bench-{uuid.uuid4().hex[:8]}"
-    settings, count = re.subn(
-        r'^id = ".*"$', f'id = "{edition_id}"', DEMO_EDITION.read_text(), flags=re.M
-    )
-    if count != 1:
-        raise RuntimeError(f"{DEMO_EDITION}: no single `id = ...` line to replace")
-    (directory / f"{edition_id}.toml").write_text(settings)
-    return edition_id
 
 
 async def _client(url: str, path: str, bodies: Iterator[bytes], latencies: list[float]) -> None:
@@ -114,28 +76,6 @@ async def _submit_all(
     return time.perf_counter() - started, latencies
 
 
-def _csv_row(application: dict[str, Any]) -> list[object]:
-    business, consent = application["business"], application["consent"]
-    return [
-        *(application[c] for c in ("athlete_id", "full_name", "email", "language", "country")),
-        *(application[c] for c in ("sport", "athlete_status", "career_end_year")),
-        *(business[c] for c in ("name", "sector", "stage", "pitch")),
-        ";".join(business["sourcing_needs"]),
-        ";".join(business["target_markets"]),
-        consent["data_processing"],
-        consent["marketing"],
-    ]
-
-
-def csv_chunk(applications: list[dict[str, Any]]) -> bytes:
-    """The applications as one CSV chunk of `accelerator import`: a header row, then a row each."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    writer.writerows(_csv_row(a) for a in applications)
-    return out.getvalue().encode()
-
-
 async def _import_all(
     url: str, edition_id: str, admin_token: str, count: int, rows_per_chunk: int
 ) -> float:
@@ -174,7 +114,7 @@ async def _outbox_drained(database_url: str, timeout_s: float = 120.0) -> float:
 async def main(count: int, concurrency: int, rows_per_chunk: int) -> None:
     env = {**read_env_file(ROOT / ".run" / "stack.env"), **os.environ}
     editions_dir = Path(tempfile.mkdtemp(prefix="bench-editions-"))
-    edition_id = _bench_edition(editions_dir)
+    edition_id = bench_edition(editions_dir)
     admin_token = secrets.token_urlsafe(16)
     intake = start_service(
         "services.intake",

@@ -3,7 +3,7 @@ aiokafka pass-through measured in the same run on the same broker.
 
 The stage is a real process: consume a batch, record the event ids in the inbox, write
 state and an outbox row per event in one transaction, commit offsets, and let the relay
-publish the outbox. Run against a running stack: `make up && make bench`.
+publish the outbox. Run against a running stack: `make up && python -m bench.pipeline`.
 """
 
 import argparse

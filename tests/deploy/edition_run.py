@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 import httpx
 
-from bench.intake_api import csv_chunk
+from bench.applicants import csv_chunk
 from demo.athletes import Applicant
 from demo.phases import request
 from tests.deploy.mail_api import MailServer

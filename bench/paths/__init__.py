@@ -1,0 +1,1 @@
+"""The system's paths, each measured end to end on a running stack."""

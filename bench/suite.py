@@ -1,0 +1,152 @@
+"""Every path of the system beside its physical limit, in one run on one running stack.
+
+Each path is measured as the system does it, then as the least that could do the same work
+on the same stack with the same message sizes (a raw baseline):
+
+- CSV import -> scored, against a raw aiokafka pipeline of the same shape (the same hops,
+  the same number and size of events per application, each hop consume -> produce);
+- event -> e-mail sent, against aiosmtplib sending as many messages of the same size into
+  the same SMTP sink over as many sessions as notification's sender uses;
+- close -> every offer and waitlist event published, against a raw producer publishing as
+  many events of the same size;
+- single HTTP submissions, against a FastAPI endpoint doing one asyncpg insert, under the
+  same load generator (httpx, N concurrent clients).
+
+The e-mails are those of the imported applications, sent while the import is scored, so those
+two rows share one CPU window. The HTTP submissions go to an intake process of the suite's own
+(the stack's keeps its per-client limit; `make up` has no setting to lift it).
+
+It adds applications to the demo edition and closes it, which happens once per stack, so run
+it on a fresh one: `make purge && make up && make bench SIZE=1k` (or
+`python -m bench.suite --size 1k`). It prints the table and writes
+bench/results/<date>-<size>.json and .png.
+"""
+
+import argparse
+import asyncio
+import datetime
+import os
+import platform
+from pathlib import Path
+
+from bench.baselines import http_insert, kafka_pipeline, smtp_raw
+from bench.baselines.kafka_pipeline import Hop
+from bench.paths import close, http_submit, pipeline
+from bench.processes import Window
+from bench.report import Measurement, Row, costs, document, table, write_chart, write_json
+from bench.stack import DEMO_EDITION, ROOT, running_stack
+
+SIZES = {"1k": 1_000, "10k": 10_000, "100k": 100_000}
+RESULTS = ROOT / "bench" / "results"
+
+
+def _hop(events: float, size: float) -> Hop:
+    return Hop(events=max(1, round(events)), size=max(1, round(size)))
+
+
+async def main(size: str, concurrency: int, rows_per_chunk: int, timeout_s: float) -> Path:
+    count = SIZES[size]
+    stack = running_stack()
+    smtp_host, smtp_port = stack.env.get("SMTP_HOST", "127.0.0.1"), int(stack.env["SMTP_PORT"])
+    pids = {**stack.pids(), "bench": os.getpid()}
+    me = {"bench": os.getpid()}
+
+    print(f"CSV import of {count} applications, until scored and e-mailed ...", flush=True)
+    ours = await pipeline.run(stack, count, rows_per_chunk, pids, timeout_s)
+    ours_costs = costs(ours.window, count)
+    scored_s, scored_ms = ours.scored()
+    hops = [
+        _hop(*ours.seen.shape(pipeline.INTAKE_TOPICS)),
+        _hop(*ours.seen.shape(pipeline.SCORING_TOPICS)),
+    ]
+    print(f"raw aiokafka pipeline of the same shape {hops} ...", flush=True)
+    window = Window(me).start()
+    raw_s, raw_ms = await kafka_pipeline.run(stack.bootstrap, count, hops)
+    rows = [
+        Row(
+            path="CSV import -> scored",
+            unit="app",
+            ours=Measurement(count, scored_s, scored_ms, ours_costs),
+            baseline_name="raw aiokafka pipeline",
+            baseline=Measurement(count, raw_s, raw_ms, costs(window.stop(), count)),
+        )
+    ]
+
+    emails, emailed_s, emailed_ms = ours.emailed()
+    mail_size = round(sum(ours.email_sizes) / max(1, len(ours.email_sizes)))
+    print(f"raw aiosmtplib: {emails} messages of {mail_size} bytes ...", flush=True)
+    window = Window(me).start()
+    smtp_s, smtp_ms = await smtp_raw.run(smtp_host, smtp_port, emails, mail_size)
+    rows.append(
+        Row(
+            path="event -> e-mail sent",
+            unit="mail",
+            ours=Measurement(emails, emailed_s, emailed_ms, ours_costs),
+            baseline_name=f"aiosmtplib, {smtp_raw.SENDER_SESSIONS} session",
+            baseline=Measurement(emails, smtp_s, smtp_ms, costs(window.stop(), count)),
+        )
+    )
+
+    print(f"closing {DEMO_EDITION} ...", flush=True)
+    closing = await close.run(stack, DEMO_EDITION, pids, timeout_s)
+    window = Window(me).start()
+    raw_s, raw_ms = await kafka_pipeline.run(
+        stack.bootstrap, closing.events, [_hop(1, closing.mean_size)]
+    )
+    rows.append(
+        Row(
+            path="close -> all published",
+            unit="event",
+            ours=Measurement(
+                closing.events, closing.seconds, closing.latencies_ms, costs(closing.window, count)
+            ),
+            baseline_name="raw aiokafka producer",
+            baseline=Measurement(closing.events, raw_s, raw_ms, costs(window.stop(), count)),
+        )
+    )
+
+    print(f"{count} HTTP submissions from {concurrency} clients ...", flush=True)
+    http = await http_submit.run(stack, count, concurrency, me)
+    base_s, base_ms, base_window = await http_insert.measure(
+        stack.env["DATABASE_URL"], http_submit.bodies(count), concurrency, me
+    )
+    rows.append(
+        Row(
+            path="HTTP submission",
+            unit="app",
+            ours=Measurement(count, http.seconds, http.latencies_ms, costs(http.window, count)),
+            baseline_name="FastAPI + 1 asyncpg insert",
+            baseline=Measurement(count, base_s, base_ms, costs(base_window, count)),
+        )
+    )
+
+    print()
+    print(table(rows))
+    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d")
+    meta = {
+        "size": size,
+        "applications": count,
+        "http_concurrency": concurrency,
+        "csv_rows_per_chunk": rows_per_chunk,
+        "measured_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "pipeline_shape": [{"events": h.events, "size": h.size} for h in hops],
+        "email_size": mail_size,
+    }
+    out = RESULTS / f"{stamp}-{size}.json"
+    write_json(out, document(rows, meta))
+    write_chart(out.with_suffix(".png"), rows, f"{count} applications, {stamp}")
+    print(f"\nwrote {out} and {out.with_suffix('.png')}")
+    return out
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--size", choices=sorted(SIZES), default="1k")
+    parser.add_argument("--concurrency", type=int, default=20, help="HTTP clients")
+    parser.add_argument("--chunk-rows", type=int, default=250, help="CSV rows per request")
+    parser.add_argument("--timeout", type=float, default=1800.0, help="seconds per path at most")
+    args = parser.parse_args()
+    asyncio.run(main(args.size, args.concurrency, args.chunk_rows, args.timeout))
