@@ -63,7 +63,8 @@ test: lint $(COMPOSE_LINT)/node_modules/.installed $(BROWSER_CHECKS)/node_module
 # The pictures under docs/: the page tests, leaving their screenshots there.
 screenshots: $(BROWSER_CHECKS)/node_modules/.installed
 	$(PY) -m infra prereqs --browser
-	SCREENSHOTS_DIR=$(CURDIR)/docs $(PY) -m pytest tests/e2e/test_offer_page.py tests/e2e/test_athlete_pages.py
+	SCREENSHOTS_DIR=$(CURDIR)/docs $(PY) -m pytest tests/e2e/test_offer_page.py tests/e2e/test_athlete_pages.py \
+		tests/e2e/test_review_panel.py
 
 # Every path beside its raw baseline (bench/suite.py), SIZE=1k|10k|100k applications. It
 # closes the demo edition, so on a fresh stack: `make purge && make up && make bench SIZE=10k`.
