@@ -10,8 +10,18 @@ from uuid import UUID
 
 from aiokafka import AIOKafkaConsumer
 
+from services.scoring.domain.scorecard import REVIEWERS, RUBRIC_SHARE
 from shared import topics
 from shared.events.envelope import CloudEvent, MalformedEvent
+
+
+def rubric_total(breakdown: dict[str, float]) -> float:
+    """The rubric's own total in a score's breakdown: with reviews, its criteria were scaled
+    to their share (services/scoring/domain/scorecard.py) and `reviewers` added the rest."""
+    if REVIEWERS not in breakdown:
+        return sum(breakdown.values())
+    rubric = sum(points for name, points in breakdown.items() if name != REVIEWERS)
+    return rubric / float(RUBRIC_SHARE)
 
 
 @dataclass
@@ -30,6 +40,11 @@ class Picture:
     mail_templates: Counter[str] = field(default_factory=Counter)
     mail_failures: Counter[str] = field(default_factory=Counter)
     offers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    withdrawn: set[str] = field(default_factory=set)
+    # Each application's latest total, and what its rubric alone gave in that same score:
+    # the ranking with and without the panel's reviews.
+    totals: dict[str, float] = field(default_factory=dict)
+    rubric_totals: dict[str, float] = field(default_factory=dict)
     # Delivery is at least once: a producer that crashed between publishing and recording
     # it publishes the same event (same id) again. Counting it twice would expect an offer,
     # or an e-mail, that rightly never comes.
@@ -63,6 +78,10 @@ class Picture:
             self.eligible.add(event.subject)
         elif event.type == "accelerator.application.scored.v1":
             self.scored.add(event.subject)
+            self.totals[event.subject] = data["total"]
+            self.rubric_totals[event.subject] = rubric_total(data["breakdown"])
+        elif event.type == "accelerator.application.withdrawn.v1":
+            self.withdrawn.add(event.subject)
         elif event.type == "accelerator.application.waitlisted.v1":
             self.waitlisted[event.subject] = data["rank"]
         elif event.type == "accelerator.grant.offered.v1":

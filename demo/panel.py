@@ -9,17 +9,21 @@ import mailbox
 import random
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
+from uuid import UUID
 
 import httpx
 from rich.console import Console
 
 from demo import phases
 from demo.mailbox import text_of
-from demo.observer import Observer
+from demo.observer import Observer, Picture
+from services.grant.domain.selection import Candidate, Constraints, rank, select_offers
+from shared.editions import Edition
 
 # Five reviewers, one per language and a second English one; ids only leave scoring.
 PANEL = (
@@ -40,6 +44,8 @@ class PanelOutcome:
     chosen: int = 0
     assigned: int = 0
     conflicts: int = 0
+    offers_changed: int = 0
+    """First-round offers that went elsewhere than the rubric alone would have sent them."""
 
 
 def _address(reviewer_id: str, tag: str) -> str:
@@ -200,3 +206,26 @@ def _forms(html: str) -> list[tuple[str, list[str]]]:
     parser = _Forms()
     parser.feed(html)
     return parser.forms
+
+
+def offers_changed_by_reviews(picture: Picture, edition: Edition, first_round: int) -> int:
+    """How many of the first round's offers went to someone the rubric alone would not have
+    offered one: grant's own ranking and country cap over the same applications, with the
+    totals their scores would have had without the panel's reviews."""
+    candidates = []
+    for application_id in (picture.eligible & picture.scored) - picture.withdrawn:
+        received = picture.received.get(application_id)
+        if received is None:
+            continue
+        candidates.append(
+            Candidate(
+                UUID(application_id),
+                received["country"],
+                picture.rubric_totals[application_id],
+                datetime.fromisoformat(received["submitted_at"]),
+            )
+        )
+    constraints = Constraints(edition.grant_capacity, edition.selection.max_grants_per_country)
+    on_rubric = {str(r.application_id) for r in select_offers(rank(candidates), constraints)}
+    offered = {offer["application_id"] for offer in picture.offer_order[:first_round]}
+    return len(offered - on_rubric)

@@ -16,7 +16,7 @@ from demo import phases
 from demo.athletes import applicants
 from demo.mailbox import OfferMail, offer_mails
 from demo.observer import Observer, Picture
-from demo.panel import PanelOutcome, run_panel
+from demo.panel import PanelOutcome, offers_changed_by_reviews, run_panel
 from shared.editions import Edition, load_editions
 from shared.offer_links import sign
 
@@ -87,6 +87,10 @@ async def run_edition(
         capacity = min(edition.grant_capacity, eligible)
         await observer.until(lambda p: p.count("grant.offered") >= capacity, what="first offers")
         outcome.first_round_offers = observer.picture.count("grant.offered")
+        if outcome.panel is not None:
+            outcome.panel.offers_changed = offers_changed_by_reviews(
+                observer.picture, edition, outcome.first_round_offers
+            )
 
         mail_dir = Path(env["MAIL_DIR"])
         answered: set[str] = set()

@@ -50,6 +50,10 @@ def print_summary(console: Console, outcome: Outcome, env: dict[str, str]) -> No
             ("  reviews assigned (now)", sum(r["assigned"] for r in panel.reviewers)),
             ("  reviews done", sum(r["reviewed"] for r in panel.reviewers)),
             ("  conflicts declared", panel.conflicts),
+            (
+                f"  of the {outcome.first_round_offers} first offers, changed by reviews",
+                panel.offers_changed,
+            ),
             ("  invitation e-mails sent", picture.mail_templates["reviewer_invited"]),
         ]
         rows += [
