@@ -10,6 +10,8 @@ pitch: only ids are ever logged (shared/logs.py also redacts a "pitch" field).
 from collections.abc import Sequence
 from uuid import UUID
 
+from pydantic import ValidationError
+
 from services.scoring import handlers
 from services.scoring.adapters.pitches_repository import PitchVersion
 from services.scoring.domain.application import (
@@ -34,6 +36,7 @@ from shared.events.contracts import (
     TrainingEnrolled,
     TrainingModuleCompleted,
 )
+from shared.events.envelope import CloudEvent, MalformedEvent
 
 READ = frozenset(
     model.event_type
@@ -104,14 +107,23 @@ def batch_handler(scoring: handlers.Scoring) -> Handler:
     return handle
 
 
+def _pitch_of(event: CloudEvent) -> ApplicationPitch:
+    """The pitch event's payload. Its error names the bad fields but quotes no value: the
+    reason goes to the logs and the dead letter's headers, and a value may be the pitch."""
+    try:
+        return ApplicationPitch.model_validate(event.data)
+    except ValidationError as exc:
+        fields = sorted({".".join(map(str, e["loc"])) for e in exc.errors()})
+        raise MalformedEvent(f"invalid {event.type} data in {', '.join(fields)}") from None
+
+
 def pitches(deliveries: Sequence[Delivery]) -> list[PitchVersion]:
     versions = []
     for delivery in deliveries:
         if delivery.event.type != ApplicationPitch.event_type:
             continue
         with bound_to(delivery):
-            payload = read_payload(delivery.event)
-        assert isinstance(payload, ApplicationPitch)
+            payload = _pitch_of(delivery.event)
         record = delivery.record
         versions.append(
             PitchVersion(payload.application_id, payload.pitch, record.partition, record.offset)
