@@ -12,7 +12,18 @@ import structlog
 REDACTED: Final = "[redacted]"
 # Keys whose values are personal data wherever they appear in a log event.
 PERSONAL_KEYS: Final = frozenset(
-    {"email", "full_name", "name", "first_name", "last_name", "phone", "address", "to", "recipient"}
+    {
+        "email",
+        "full_name",
+        "name",
+        "first_name",
+        "last_name",
+        "phone",
+        "address",
+        "to",
+        "recipient",
+        "pitch",
+    }
 )
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 # An offer link's token accepts the package, a status link's token shows the application, a

@@ -83,6 +83,15 @@ def build_app(settings: ScoringSettings) -> FastAPI:
         handler=consumer.batch_handler(scoring),
         description="Applications, screening and training progress: scored by the rubric.",
     )
+    runtime.consume(
+        topics.CONTACTS,
+        handler=consumer.pitch_handler(),
+        tombstone_handler=consumer.pitch_tombstone_handler(),
+        description=(
+            "The applications' pitches (personal data) for the reviewer's page, and their"
+            " tombstones; every other contact record is ignored."
+        ),
+    )
     tokens = (settings.admin_token.get_secret_value(),)
     api = http.router(pool=lambda: runtime.pool, scoring=scoring, tokens=tokens)
     admin = admin_routes.router(

@@ -2,7 +2,7 @@
 producers and consumers cannot drift. Consumers ignore fields they do not read; fields are
 added, never renamed."""
 
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, ClassVar, Final, Literal
 from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
@@ -210,6 +210,16 @@ def reviewer_contact_key(edition_id: str, reviewer_id: str) -> str:
     return f"reviewer:{edition_id}:{reviewer_id}"
 
 
+PITCH_KEY_PREFIX: Final = "pitch:"
+
+
+def pitch_key(application_id: UUID) -> str:
+    """The contacts topic's key of an application's pitch: "pitch:<application id>". Athlete
+    ids have no colon and reviewers' keys start "reviewer:", so no key of the three kinds can
+    be another's."""
+    return f"{PITCH_KEY_PREFIX}{application_id}"
+
+
 class ReviewerContactUpdated(EventPayload):
     """A panel reviewer's contact: personal data, on the compacted contacts topic only.
 
@@ -226,6 +236,22 @@ class ReviewerContactUpdated(EventPayload):
     full_name: str
     email: str
     language: Language
+
+
+class ApplicationPitch(EventPayload):
+    """The pitch of an application, free text that may name the athlete: personal data, so it
+    travels on the compacted contacts topic only (the applications topic has its word count).
+
+    The key is pitch_key(application_id). Intake's erasure publishes a tombstone under it.
+    """
+
+    event_type = "accelerator.application.pitch.v1"
+    topic = topics.CONTACTS
+    producer = "intake"
+
+    edition_id: str
+    application_id: UUID
+    pitch: str
 
 
 class EditionOpened(EventPayload):
@@ -338,6 +364,7 @@ PAYLOAD_TYPES: dict[str, type[EventPayload]] = {
         ApplicationScreened,
         ApplicationWithdrawn,
         ContactUpdated,
+        ApplicationPitch,
         TrainingEnrolled,
         TrainingModuleCompleted,
         ApplicationScored,

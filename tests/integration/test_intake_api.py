@@ -12,6 +12,7 @@ import pytest
 from cloudevents.v1.kafka import KafkaMessage, from_structured
 
 from shared import topics
+from shared.events.contracts import pitch_key
 from tests.support.intake import running_intake
 from tests.support.kafka import read_to_end
 from tests.support.processes import ServiceProcess
@@ -141,6 +142,30 @@ async def test_no_name_or_email_reaches_a_topic_other_than_contacts(
         for record in await read_to_end(kafka, topic):
             assert body["email"].encode() not in record.value
             assert body["full_name"].encode() not in record.value
+
+
+async def test_the_pitch_travels_on_the_contacts_topic_under_its_own_key_only(
+    intake: ServiceProcess, stack_env: dict[str, str]
+) -> None:
+    tag = uuid.uuid4().hex[:12]
+    pitch = f"Oars by {tag}.\nShipped to clubs worldwide."
+    response = await submit(intake.url, application(business__pitch=pitch))
+    assert response.status_code == 202, response.text
+    app_id = response.json()["application_id"]
+    kafka = stack_env["KAFKA_BOOTSTRAP_SERVERS"]
+
+    (record,) = await events_of(kafka, topics.CONTACTS, pitch_key(uuid.UUID(app_id)), count=1)
+    event = parsed(record)
+    assert event["type"] == "accelerator.application.pitch.v1"
+    assert event["subject"] == f"pitch:{app_id}"
+    assert event.get_data() == {"edition_id": EDITION, "application_id": app_id, "pitch": pitch}
+    await events_of(kafka, topics.TRAINING, app_id, count=1)
+    contacts = await read_to_end(kafka, topics.CONTACTS)
+    holding = [r.key for r in contacts if tag.encode() in (r.value or b"")]
+    assert holding == [f"pitch:{app_id}".encode()]
+    for topic in (*PUBLIC_TOPICS, topics.DLQ):
+        for on_topic in await read_to_end(kafka, topic):
+            assert tag.encode() not in (on_topic.value or b""), topic
 
 
 async def test_an_ineligible_application_is_screened_out_and_not_enrolled(

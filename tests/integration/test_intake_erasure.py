@@ -1,6 +1,7 @@
 """Erasure of an applicant's personal data (GDPR Art. 17) through intake, with notification
-running and the contacts topic compacting on a short setting: afterwards the name and e-mail
-are in no table of intake or notification and in no live value of accelerator.contacts."""
+and scoring running and the contacts topic compacting on a short setting: afterwards the
+name, e-mail and pitch are in no table of intake, notification or scoring and in no live
+value of accelerator.contacts."""
 
 import uuid
 from collections import Counter
@@ -13,7 +14,8 @@ import pytest
 from services.intake.domain.emails import email_key
 from services.notification.handlers import CONTACT_ERASED
 from shared import topics
-from shared.events.contracts import ApplicationWaitlisted
+from shared.events.contracts import ApplicationWaitlisted, pitch_key
+from tests.integration.test_scoring_pipeline import scoring_env
 from tests.support.grant import write_edition
 from tests.support.kafka import produce_to_partition, read_to_end, set_topic_config
 from tests.support.notification import (
@@ -24,6 +26,7 @@ from tests.support.notification import (
     start_notification,
 )
 from tests.support.personal_data import where_found
+from tests.support.processes import start_service
 from tests.support.waiting import eventually
 from tests.support.withdrawal import (
     ADMIN_TOKEN,
@@ -70,7 +73,7 @@ async def _apply_uniquely(url: str, edition_id: str) -> Applied:
     )
 
 
-async def test_erasure_leaves_no_name_or_email_in_intake_notification_or_the_contacts_log(
+async def test_erasure_leaves_no_name_email_or_pitch_in_intake_notification_scoring_or_the_log(
     stack_env: dict[str, str], admin_db: asyncpg.Connection, tmp_path: Path
 ) -> None:
     bootstrap = stack_env["KAFKA_BOOTSTRAP_SERVERS"]
@@ -81,12 +84,24 @@ async def test_erasure_leaves_no_name_or_email_in_intake_notification_or_the_con
     await set_topic_config(bootstrap, topics.CONTACTS, SHORT_COMPACTION)
     intake = await start_intake(stack_env, editions, tmp_path)
     notification = start_notification(stack_env, tmp_path, EDITIONS_DIR=str(editions))
+    scoring = start_service(
+        "services.scoring",
+        env=scoring_env(stack_env, EDITIONS_DIR=str(editions)),
+        log_dir=tmp_path,
+    )
     try:
         applied = await _apply_uniquely(intake.url, edition_id)
         athlete_id = applied.body["athlete_id"]
         email = applied.body["email"]
+        pitch = applied.body["business"]["pitch"]
         await eventually(lambda: _mailed(stack_env, email), 180, "the received e-mail sent")
         (contact,) = await records_keyed(bootstrap, topics.CONTACTS, athlete_id)
+        key = pitch_key(applied.application_id)
+        (pitch_record,) = await records_keyed(bootstrap, topics.CONTACTS, key)
+        assert pitch.encode() in pitch_record.value
+        await eventually(
+            lambda: _found_in(admin_db, "scoring", [pitch]), 120, "the pitch kept by scoring"
+        )
 
         assert (await call(intake.url, applied, "erasure", token="guess")).status_code == 404
         erased = await call(intake.url, applied, "erasure")
@@ -102,6 +117,7 @@ async def test_erasure_leaves_no_name_or_email_in_intake_notification_or_the_con
 
         needles = [applied.body["full_name"], email, email_key(email)]
         await eventually(lambda: _nowhere(admin_db, "notification", needles), 60)
+        await eventually(lambda: _nowhere(admin_db, "scoring", [*needles, pitch]), 60)
         # An e-mail about the athlete consumed after the erasure is cancelled, not held.
         late = Athlete(athlete_id, applied.application_id, email, "", "en", edition_id)
         await publish(
@@ -115,13 +131,18 @@ async def test_erasure_leaves_no_name_or_email_in_intake_notification_or_the_con
         await eventually(lambda: _late_one_cancelled(admin_db, applied), 60)
         assert await where_found(admin_db, "notification", needles) == []
 
+        partitions = {contact.partition, pitch_record.partition}
         await eventually(
-            lambda: _compacted_away(bootstrap, contact.partition, needles), 90, "compaction"
+            lambda: _compacted_away(bootstrap, partitions, [*needles, pitch]), 90, "compaction"
         )
         on_topic = await records_keyed(bootstrap, topics.CONTACTS, athlete_id)
         assert [r.value for r in on_topic] == [None], "only the tombstone is left of the contact"
+        of_pitch = await records_keyed(bootstrap, topics.CONTACTS, key)
+        assert [r.value for r in of_pitch] == [None], "only the tombstone is left of the pitch"
+        assert await where_found(admin_db, "scoring", [pitch]) == []
         await eventually(lambda: _withdrawn_times(bootstrap, applied, 1))
     finally:
+        scoring.terminate()
         notification.terminate()
         intake.terminate()
         await set_topic_config(bootstrap, topics.CONTACTS, topics.CONTACTS_COMPACTION)
@@ -134,6 +155,10 @@ async def _mailed(stack_env: dict[str, str], address: str) -> bool:
 
 async def _nowhere(db: asyncpg.Connection, schema: str, needles: list[str]) -> bool:
     return await where_found(db, schema, needles) == []
+
+
+async def _found_in(db: asyncpg.Connection, schema: str, needles: list[str]) -> bool:
+    return await where_found(db, schema, needles) != []
 
 
 async def _late_one_cancelled(db: asyncpg.Connection, applied: Applied) -> bool:
@@ -150,12 +175,13 @@ async def _late_one_cancelled(db: asyncpg.Connection, applied: Applied) -> bool:
     return True
 
 
-async def _compacted_away(bootstrap: str, partition: int, needles: list[str]) -> bool:
+async def _compacted_away(bootstrap: str, partitions: set[int], needles: list[str]) -> bool:
     """Nothing in the contacts log holds the needles. Kafka rolls the segment being written
     (which it never compacts) only on a write, so each look writes one for nobody first."""
-    await produce_to_partition(
-        bootstrap, topics.CONTACTS, partition, f"nobody-{uuid.uuid4().hex}", None
-    )
+    for partition in sorted(partitions):
+        await produce_to_partition(
+            bootstrap, topics.CONTACTS, partition, f"nobody-{uuid.uuid4().hex}", None
+        )
     records: list[Any] = await read_to_end(bootstrap, topics.CONTACTS)
     return not any(
         r.value is not None and any(n.encode() in r.value for n in needles) for r in records
@@ -218,14 +244,20 @@ async def test_erasing_a_withdrawn_application_twice_announces_no_second_withdra
         assert (await call(intake.url, applied, "withdraw")).json() == withdrawn.json()
         queued = await admin_db.fetch(
             "SELECT event_type FROM intake.outbox WHERE key = ANY($1::text[]) ORDER BY id",
-            [applied.body["athlete_id"], str(applied.application_id)],
+            [
+                applied.body["athlete_id"],
+                str(applied.application_id),
+                pitch_key(applied.application_id),
+            ],
         )
-        # One withdrawal and one tombstone, however often asked; the contact event is gone.
+        # One withdrawal and one tombstone of each key, however often asked; the contact and
+        # pitch events are gone.
         assert [r["event_type"] for r in queued] == [
             "accelerator.application.received.v1",
             "accelerator.application.screened.v1",
             "accelerator.training.enrolled.v1",
             "accelerator.application.withdrawn.v1",
+            "tombstone",
             "tombstone",
         ]
         await eventually(lambda: _tombstoned(bootstrap, applied))

@@ -7,10 +7,13 @@ import uuid
 from collections.abc import AsyncIterator
 from datetime import datetime
 
+import asyncpg
 import httpx
 import pytest
 
-from shared import review_links
+from shared import review_links, topics
+from shared.events.codec import make_event
+from shared.events.contracts import ApplicationPitch, pitch_key
 from shared.events.envelope import CloudEvent
 from tests.integration.test_scoring_panel import (
     COUNTRIES,
@@ -20,6 +23,8 @@ from tests.integration.test_scoring_panel import (
     panel_scoring,
 )
 from tests.integration.test_scoring_pipeline import scores
+from tests.support.kafka import produce
+from tests.support.personal_data import where_found
 from tests.support.processes import ServiceProcess
 from tests.support.review_panel import REVIEW_LINK_KEY, panel_events
 from tests.support.waiting import eventually
@@ -337,3 +342,57 @@ async def test_the_manager_sees_progress_what_lacks_reviews_and_disagreements(
     assert shared not in lacking
     assert one_sided in lacking
     assert len(lacking) == 7
+
+
+async def test_the_pitch_consumed_from_the_contacts_topic_shows_until_its_tombstone(
+    stack_env: dict[str, str],
+    admin_db: asyncpg.Connection,
+    panel_scoring: tuple[ServiceProcess, str, list[uuid.UUID]],
+    browsers: dict[str, httpx.AsyncClient],
+) -> None:
+    process, edition_id, _ = panel_scoring
+    bootstrap = stack_env["KAFKA_BOOTSTRAP_SERVERS"]
+    invitations = await assigned_panel(stack_env, process, edition_id)
+    ana = browsers["r-ana"]
+    await open_link(ana, invitations["r-ana"], "en")
+    target = sorted(queue_ids((await ana.get("/review/queue")).text))[0]
+    url = f"/review/queue/{target}?lang=en"
+    page = await ana.get(url)
+    assert 'id="pitch-text"' in page.text
+    assert "The pitch is not available" in page.text
+
+    tag = uuid.uuid4().hex[:12]
+    pitch = f"Mats <b>{tag}</b> & belts\nsold to clubs"
+    event = make_event(
+        ApplicationPitch(edition_id=edition_id, application_id=uuid.UUID(target), pitch=pitch),
+        service="intake",
+        subject=pitch_key(uuid.UUID(target)),
+        correlation_id=str(uuid.uuid4()),
+        edition_id=edition_id,
+    )
+    key = pitch_key(uuid.UUID(target))
+    # Delivered twice, as after a crash: the inbox makes the second one nothing.
+    await produce(bootstrap, topics.CONTACTS, [(key, event.to_bytes()), (key, event.to_bytes())])
+
+    async def shown() -> bool:
+        return "sold to clubs" in (await ana.get(url)).text
+
+    await eventually(shown, timeout_s=60.0, what="the pitch on the reviewer's page")
+    page = await ana.get(url)
+    # Escaped as text, its line break kept for the stylesheet's pre-line.
+    assert f'class="pitch" id="pitch-text">Mats &lt;b&gt;{tag}&lt;/b&gt; &amp; belts\n' in page.text
+    assert "The pitch is not available" not in page.text
+    french = await ana.get(f"/review/queue/{target}?lang=fr")
+    assert "sold to clubs" in french.text
+
+    # An athlete's tombstone on the same topic is no business of scoring's.
+    await produce(bootstrap, topics.CONTACTS, [("athlete-not-this-one", None), (key, None)])
+
+    async def gone() -> bool:
+        return "The pitch is not available" in (await ana.get(url)).text
+
+    await eventually(gone, timeout_s=60.0, what="the pitch erased from the reviewer's page")
+    assert tag not in (await ana.get(url)).text
+    assert await where_found(admin_db, "scoring", [tag]) == []
+    french = await ana.get(f"/review/queue/{target}?lang=fr")
+    assert "La présentation n'est pas disponible" in french.text.replace("&#39;", "'")

@@ -5,6 +5,7 @@ from uuid import UUID
 
 from shared import topics
 from shared.db import Connection
+from shared.events.contracts import pitch_key
 
 # Everything that names or reaches the person; the ids and the facts decisions rest on stay.
 _ERASE = """
@@ -31,17 +32,18 @@ async def erase_personal_data(
     await conn.execute(_ERASE, application_id, at, withdrawn_at)
 
 
-async def forget_contact_events(conn: Connection, *, athlete_id: str) -> None:
-    """Delete the outbox's copies of the applicant's contact events (name and e-mail).
+async def forget_contact_events(conn: Connection, *, athlete_id: str, application_id: UUID) -> None:
+    """Delete the outbox's copies of the applicant's contact events (name and e-mail) and of
+    the application's pitch.
 
     Published rows are kept as a record otherwise; these would keep the data erasure
     removes. One the relay holds right now is deleted once it is published (the row lock
     waits for the relay's commit), so it still reaches the topic before the tombstone.
     """
     await conn.execute(
-        "DELETE FROM outbox WHERE topic = $1 AND key = $2 AND payload IS NOT NULL",
+        "DELETE FROM outbox WHERE topic = $1 AND key = ANY($2::text[]) AND payload IS NOT NULL",
         topics.CONTACTS,
-        athlete_id,
+        [athlete_id, pitch_key(application_id)],
     )
 
 

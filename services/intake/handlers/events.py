@@ -1,8 +1,10 @@
 """The events intake publishes, built from its domain objects
 (docs/architecture.md#topics-and-events).
 
-Keys: the application id on the applications and training topics, the applicant's athlete
-id on the contacts topic. Name and e-mail go on the contacts topic only.
+Keys: the application id on the applications and training topics; on the contacts topic,
+the applicant's athlete id for the contact and pitch_key(application id) for the pitch. Name,
+e-mail and pitch go on the contacts topic only (the applications topic has the pitch's word
+count).
 """
 
 from datetime import datetime
@@ -11,6 +13,7 @@ from uuid import UUID
 from services.intake.domain.application import NewApplication
 from shared.events.codec import make_event
 from shared.events.contracts import (
+    ApplicationPitch,
     ApplicationReceived,
     ApplicationScreened,
     ApplicationWithdrawn,
@@ -19,6 +22,7 @@ from shared.events.contracts import (
     EventPayload,
     TrainingEnrolled,
     TrainingModuleCompleted,
+    pitch_key,
 )
 from shared.events.envelope import CloudEvent
 
@@ -40,7 +44,7 @@ def _event(
 
 
 def application_accepted(application: NewApplication, *, correlation_id: str) -> list[Outgoing]:
-    """received, contact, screened and, for the eligible, enrolled: in this order."""
+    """received, contact, pitch, screened and, for the eligible, enrolled: in this order."""
     form, business, app_id = application.form, application.form.business, application.application_id
     edition_id = application.edition_id
     received = ApplicationReceived(
@@ -67,6 +71,7 @@ def application_accepted(application: NewApplication, *, correlation_id: str) ->
         email=form.email,
         language=form.language,
     )
+    pitch = ApplicationPitch(edition_id=edition_id, application_id=app_id, pitch=business.pitch)
     screened = ApplicationScreened(
         application_id=app_id,
         eligible=application.screening.eligible,
@@ -75,6 +80,7 @@ def application_accepted(application: NewApplication, *, correlation_id: str) ->
     payloads: list[tuple[EventPayload, str]] = [
         (received, str(app_id)),
         (contact, form.athlete_id),
+        (pitch, pitch_key(app_id)),
         (screened, str(app_id)),
     ]
     if application.enrolled:

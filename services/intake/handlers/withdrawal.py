@@ -14,6 +14,7 @@ from services.intake.handlers.access import authorised, read_linked_application
 from shared import topics
 from shared.clock import Clock
 from shared.db import Connection
+from shared.events.contracts import pitch_key
 from shared.logs import get_logger
 from shared.outbox import add_to_outbox, add_tombstone_to_outbox
 
@@ -72,8 +73,8 @@ async def withdraw(
 async def erase(
     conn: Connection, *, authorise: Authorise, clock: Clock, correlation_id: str
 ) -> Erased:
-    """Erase the applicant's personal data once, tombstone their contact, and withdraw the
-    application unless it was withdrawn before or its package accepted."""
+    """Erase the applicant's personal data once, tombstone their contact and the pitch, and
+    withdraw the application unless it was withdrawn before or its package accepted."""
     async with conn.transaction():
         application = await authorise(conn)
         application_id = application.application_id
@@ -85,10 +86,13 @@ async def erase(
         await withdrawals.erase_personal_data(
             conn, application_id=application_id, at=now, withdrawn_at=withdrawn_at
         )
-        await withdrawals.forget_contact_events(conn, athlete_id=application.athlete_id)
+        await withdrawals.forget_contact_events(
+            conn, athlete_id=application.athlete_id, application_id=application_id
+        )
         if withdraws:
             await add_to_outbox(conn, _withdrawn_events(application, correlation_id))
         await add_tombstone_to_outbox(conn, topic=topics.CONTACTS, key=application.athlete_id)
+        await add_tombstone_to_outbox(conn, topic=topics.CONTACTS, key=pitch_key(application_id))
     _log_step("personal data erased", application, correlation_id)
     return Erased(application_id, now, withdrawn_at)
 

@@ -329,6 +329,7 @@ class ReviewPages:
                 "sourcing": ", ".join(business.sourcing_needs),
                 "pitch_words": business.pitch_word_count,
             },
+            "pitch": found.pitch,
             "rubric": rubric,
             "rubric_total": f"{as_points(found.card.rubric.total):g}" if found.card else None,
             "criteria": criteria,

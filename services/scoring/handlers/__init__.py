@@ -1,6 +1,6 @@
 """Scoring's use cases. Each runs in one transaction: state, then the score events it causes."""
 
-from services.scoring.handlers import panel
+from services.scoring.handlers import panel, pitches
 from services.scoring.handlers.changes import Inbound, apply_changes
 from services.scoring.handlers.errors import (
     NoReviewPanel,
@@ -25,6 +25,7 @@ __all__ = [
     "apply_changes",
     "explain",
     "panel",
+    "pitches",
     "rescore_edition",
     "rescore_stale",
     "submit_review",

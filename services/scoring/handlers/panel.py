@@ -12,7 +12,11 @@ from dataclasses import dataclass
 from typing import Literal
 from uuid import UUID
 
-from services.scoring.adapters import applications_repository, panel_repository
+from services.scoring.adapters import (
+    applications_repository,
+    panel_repository,
+    pitches_repository,
+)
 from services.scoring.adapters.panel_repository import AssignmentRow, PanelMember
 from services.scoring.domain.application import ApplicationState, NotReviewable
 from services.scoring.domain.assignment import Pair, assign, choose
@@ -213,6 +217,8 @@ class AssignedApplication:
     state: ApplicationState
     card: ScoreCard | None
     own_review: Review | None
+    pitch: str | None = None
+    """None until the pitch arrives from the contacts topic, and after it is erased."""
 
 
 async def assigned_application(
@@ -227,7 +233,8 @@ async def assigned_application(
     if row is None or state is None:
         raise NotAssigned(application_id)
     own = next((r for r in state.reviews if r.reviewer_id == member.reviewer.reviewer_id), None)
-    return AssignedApplication(row, state, state.score(scoring.rubric_of(state)), own)
+    pitch = await pitches_repository.pitch_of(conn, application_id=application_id)
+    return AssignedApplication(row, state, state.score(scoring.rubric_of(state)), own, pitch)
 
 
 async def submit_panel_review(
