@@ -76,7 +76,8 @@ class ApplicationWithdrawn(EventPayload):
 
 
 class ContactUpdated(EventPayload):
-    """The only payload with personal data; it travels on the compacted contacts topic.
+    """An athlete's name and address: personal data, so it travels on the compacted contacts
+    topic only, like the pitch and reviewers' contacts (the only other payloads with any).
 
     Intake erases it with a tombstone: the same key (the athlete id) with a null value.
     """
