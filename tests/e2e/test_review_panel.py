@@ -18,7 +18,13 @@ from playwright.async_api import Browser, BrowserContext, Page, expect
 from tests.support.browser import chromium, screenshot_path
 from tests.support.dashboard import wait_for_picture
 from tests.support.review_panel import panel_events
-from tests.support.review_stack import ReviewStack, review_links, review_stack, score_events
+from tests.support.review_stack import (
+    ReviewStack,
+    pitch_of,
+    review_links,
+    review_stack,
+    score_events,
+)
 from tests.support.waiting import eventually
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]
@@ -136,6 +142,9 @@ async def test_a_reviewer_invited_by_mail_scores_and_passes_one_on_to_another(
     for n, (application_id, criteria) in enumerate(zip(scored, SCORES, strict=True)):
         await page.locator(f"#queue li[data-application='{application_id}'] a").click()
         await expect(page.locator("h1")).to_have_text(f"Application {application_id[:8]}")
+        # The pitch came over the private contacts topic, its line break kept.
+        pitch = page.locator("#pitch-text")
+        await expect(pitch).to_have_text(pitch_of(uuid.UUID(application_id)))
         for criterion, value in criteria.items():
             await page.fill(f"[name='criterion.{criterion}']", str(value))
         if n == 1:

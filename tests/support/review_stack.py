@@ -12,12 +12,15 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import httpx
 
 from shared import topics
+from shared.events.codec import make_event
+from shared.events.contracts import ApplicationPitch, pitch_key
 from shared.events.envelope import CloudEvent
 from tests.support.dashboard import running_dashboard
-from tests.support.kafka import read_to_end
+from tests.support.kafka import produce, read_to_end
 from tests.support.notification import mails_to, start_notification
 from tests.support.processes import ServiceProcess, start_service
 from tests.support.review_panel import (
@@ -94,12 +97,48 @@ async def review_stack(
             applications.append(application_id)
             events += application_events(edition_id, application_id, country=country)
         await publish_applications(bootstrap, events)
+        # Each pitch as intake sends it: on the private contacts topic, under its own key.
+        await produce(
+            bootstrap,
+            topics.CONTACTS,
+            [
+                (
+                    pitch_key(application_id),
+                    make_event(
+                        ApplicationPitch(
+                            edition_id=edition_id,
+                            application_id=application_id,
+                            pitch=pitch_of(application_id),
+                        ),
+                        service="intake",
+                        subject=str(application_id),
+                        correlation_id=f"pitch-{application_id}",
+                        edition_id=edition_id,
+                    ).to_bytes(),
+                )
+                for application_id in applications
+            ],
+        )
 
         async def all_scored() -> bool:
             found = await score_events(bootstrap, applications)
             return all(found[a] for a in applications)
 
         await eventually(all_scored, timeout_s=90.0, what="every application scored")
+
+        async def all_pitches_in() -> bool:
+            admin = await asyncpg.connect(stack_env["DATABASE_URL"])
+            try:
+                stored = await admin.fetchval(
+                    "SELECT count(*) FROM scoring.pitches"
+                    " WHERE application_id = ANY($1) AND pitch IS NOT NULL",
+                    applications,
+                )
+            finally:
+                await admin.close()
+            return bool(stored == len(applications))
+
+        await eventually(all_pitches_in, timeout_s=90.0, what="every pitch in scoring")
         yield ReviewStack(
             edition_id=edition_id,
             applications=applications,
@@ -108,6 +147,13 @@ async def review_stack(
             dashboard=dashboard,
             admin_token=stack_env["ADMIN_TOKEN"],
         )
+
+
+def pitch_of(application_id: uuid.UUID) -> str:
+    return (
+        f"Sourcing team kit from two mills for clubs in Japan ({str(application_id)[:8]}).\n"
+        "Next: a logistics partner for the first container."
+    )
 
 
 def _started(running: AsyncExitStack, process: ServiceProcess) -> ServiceProcess:
