@@ -5,33 +5,20 @@ waiting for a contact that has not arrived, and cancelled when the reviewer leav
 The process-level test on real Kafka and SMTP is test_notification_review_delivery.py."""
 
 import re
-import secrets
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import timedelta
-from types import SimpleNamespace
 
-import asyncpg
 import pytest
 
-from infra.provision import provision_sql
 from services.notification import handlers
 from services.notification.adapters.contacts_repository import Erasure
-from services.notification.adapters.renderer import TemplateRenderer
-from services.notification.domain.composition import OfferLinks, ReviewLinks, StatusLinks
-from services.notification.domain.delivery import RetryPolicy
+from services.notification.domain.composition import ReviewLinks
 from services.notification.entrypoints.consumer import inbound
 from shared import review_links
 from shared.consumer import Delivery
-from shared.db import migrate
 from shared.events.envelope import CloudEvent
-from tests.integration.test_notification_use_cases import (
-    DeadLetterSink,
-    FakeMailServer,
-    FixedClock,
-    Notifications,
-)
 from tests.support.notification import Athlete, Reviewer
+from tests.support.notification_cases import Notifications, notification_cases, record_of
 
 pytestmark = pytest.mark.integration
 
@@ -40,13 +27,10 @@ KEY = "use-case-review-link-key"
 SCORING = "https://scoring.test"
 
 
-@dataclass
 class Panel(Notifications):
-    settlement: handlers.Settlement
-
     async def consume_at(self, offset: int, *events: CloudEvent) -> None:
         """A batch read from `offset` on, as one transaction, like the consumer's."""
-        deliveries = [Delivery(e, _record(e, offset + i)) for i, e in enumerate(events)]
+        deliveries = [Delivery(e, record_of(e, offset + i)) for i, e in enumerate(events)]
         async with self.pool.acquire() as conn, conn.transaction():
             await handlers.record(conn, inbound(deliveries), clock=self.clock)
 
@@ -66,54 +50,16 @@ class Panel(Notifications):
         return [CloudEvent.from_bytes(r["payload"]) for r in rows]
 
 
-def _record(event: CloudEvent, offset: int) -> object:
-    return SimpleNamespace(
-        topic="accelerator.test", partition=0, offset=offset, value=event.to_bytes()
-    )
-
-
 @pytest.fixture
 async def panel(stack_env: dict[str, str]) -> AsyncIterator[Panel]:
-    password = secrets.token_urlsafe(16)
-    admin = await asyncpg.connect(stack_env["DATABASE_URL"])
-    try:
-        await admin.execute(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE")
-        await admin.execute(provision_sql(SCHEMA, password))
-    finally:
-        await admin.close()
-    url = f"postgresql://{SCHEMA}:{password}@{stack_env['DATABASE_URL'].rsplit('@', 1)[1]}"
-    conn = await asyncpg.connect(url)
-    await migrate(conn, schema=SCHEMA, package="services.notification.migrations")
-    await conn.close()
-    pool = await asyncpg.create_pool(url, server_settings={"search_path": SCHEMA})
-    assert pool is not None
-    clock, mail, dead_letters = FixedClock(), FakeMailServer(), DeadLetterSink()
-    settlement = handlers.Settlement(
-        pool=lambda: pool,
-        dead_letters=lambda: dead_letters,
-        policy=RetryPolicy(max_attempts=3, base_s=5, max_s=60),
-        clock=clock,
-    )
-    writer = handlers.LetterWriter(
-        renderer=TemplateRenderer(),
-        offer_links=OfferLinks(base_url="https://grant.test", key="use-case-key"),
-        status_links=StatusLinks(base_url="https://intake.test", key="use-case-status-key"),
-        review_links=ReviewLinks(base_url=SCORING, key=KEY),
+    async with notification_cases(
+        stack_env,
+        Panel,
+        schema=SCHEMA,
         programmes={"athlete365-4": "Athlete365 Business Accelerator 4"},
-        mail_from="Accelerator <no-reply@accelerator.test>",
-    )
-    sender = handlers.Sender(
-        pool=lambda: pool,
-        mailer=mail,
-        writer=writer,
-        settlement=settlement,
-        clock=clock,
-        config=handlers.SenderConfig(batch_size=20, lease=timedelta(seconds=30)),
-    )
-    try:
-        yield Panel(pool, clock, mail, dead_letters, sender, settlement)
-    finally:
-        await pool.close()
+        review_links=ReviewLinks(base_url=SCORING, key=KEY),
+    ) as cases:
+        yield cases
 
 
 async def test_an_invitation_is_sent_once_in_the_reviewers_language_with_a_link_for_the_seat(
