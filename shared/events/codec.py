@@ -24,6 +24,28 @@ def make_event(
     )
 
 
+# An event with the topic its payload travels on: what a service hands to its outbox.
+Outgoing = tuple[str, CloudEvent]
+
+
+def outgoing(
+    payload: EventPayload,
+    *,
+    service: str,
+    subject: str,
+    correlation_id: str,
+    edition_id: str | None = None,
+) -> Outgoing:
+    event = make_event(
+        payload,
+        service=service,
+        subject=subject,
+        correlation_id=correlation_id,
+        edition_id=edition_id,
+    )
+    return payload.topic, event
+
+
 def read_payload(event: CloudEvent) -> EventPayload:
     """The typed payload of a known event type; anything else is malformed for good."""
     model = PAYLOAD_TYPES.get(event.type)

@@ -12,10 +12,10 @@ from services.grant.adapters import (
 from services.grant.domain.applications import ApplicationFacts, fold
 from services.grant.domain.offers import OfferState
 from services.grant.handlers import events
-from services.grant.handlers.events import Outgoing
 from services.grant.handlers.waitlist import fill_and_settle
 from shared.clock import Clock
 from shared.db import Connection
+from shared.events.codec import Outgoing
 from shared.logs import get_logger
 from shared.outbox import add_to_outbox
 

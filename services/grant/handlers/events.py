@@ -4,7 +4,7 @@ from datetime import datetime
 from uuid import UUID
 
 from services.grant.domain.offers import EditionTerms, Offer, OfferState
-from shared.events.codec import make_event
+from shared.events.codec import Outgoing, outgoing
 from shared.events.contracts import (
     ApplicationNotSelected,
     ApplicationWaitlisted,
@@ -15,9 +15,6 @@ from shared.events.contracts import (
     GrantExpired,
     GrantOffered,
 )
-from shared.events.envelope import CloudEvent
-
-Outgoing = tuple[str, CloudEvent]
 
 _OUTCOMES: dict[OfferState, type[GrantAccepted | GrantDeclined | GrantExpired]] = {
     OfferState.ACCEPTED: GrantAccepted,
@@ -27,7 +24,7 @@ _OUTCOMES: dict[OfferState, type[GrantAccepted | GrantDeclined | GrantExpired]] 
 
 
 def _event(payload: EventPayload, *, subject: str, edition_id: str, cid: str) -> Outgoing:
-    return payload.topic, make_event(
+    return outgoing(
         payload, service="grant", subject=subject, correlation_id=cid, edition_id=edition_id
     )
 

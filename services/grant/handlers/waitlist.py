@@ -9,8 +9,8 @@ from services.grant.adapters import candidates_repository, editions_repository, 
 from services.grant.adapters.editions_repository import EditionRecord
 from services.grant.domain.waitlist import fill, not_selected
 from services.grant.handlers import events
-from services.grant.handlers.events import Outgoing
 from shared.db import Connection
+from shared.events.codec import Outgoing
 
 
 async def fill_and_settle(

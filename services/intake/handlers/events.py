@@ -11,7 +11,7 @@ from datetime import datetime
 from uuid import UUID
 
 from services.intake.domain.application import NewApplication
-from shared.events.codec import make_event
+from shared.events.codec import Outgoing, outgoing
 from shared.events.contracts import (
     ApplicationPitch,
     ApplicationReceived,
@@ -24,23 +24,20 @@ from shared.events.contracts import (
     TrainingModuleCompleted,
     pitch_key,
 )
-from shared.events.envelope import CloudEvent
 
 SERVICE = "intake"
-Outgoing = tuple[str, CloudEvent]
 
 
 def _event(
     payload: EventPayload, *, subject: str, edition_id: str, correlation_id: str
 ) -> Outgoing:
-    event = make_event(
+    return outgoing(
         payload,
         service=SERVICE,
         subject=subject,
         correlation_id=correlation_id,
         edition_id=edition_id,
     )
-    return payload.topic, event
 
 
 def application_accepted(application: NewApplication, *, correlation_id: str) -> list[Outgoing]:

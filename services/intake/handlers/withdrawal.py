@@ -14,6 +14,7 @@ from services.intake.handlers.access import authorised, read_linked_application
 from shared import topics
 from shared.clock import Clock
 from shared.db import Connection
+from shared.events.codec import Outgoing
 from shared.events.contracts import pitch_key
 from shared.logs import get_logger
 from shared.outbox import add_to_outbox, add_tombstone_to_outbox
@@ -97,7 +98,7 @@ async def erase(
     return Erased(application_id, now, withdrawn_at)
 
 
-def _withdrawn_events(application: StoredApplication, correlation_id: str) -> list[events.Outgoing]:
+def _withdrawn_events(application: StoredApplication, correlation_id: str) -> list[Outgoing]:
     return events.withdrawn(
         application_id=application.application_id,
         edition_id=application.edition_id,

@@ -10,7 +10,7 @@ from services.scoring.domain.assignment import Pair
 from services.scoring.domain.panel import ReviewerContact
 from services.scoring.domain.rubric import as_points
 from services.scoring.domain.scorecard import ScoreCard
-from shared.events.codec import make_event
+from shared.events.codec import Outgoing, outgoing
 from shared.events.contracts import (
     ApplicationScored,
     EventPayload,
@@ -21,10 +21,8 @@ from shared.events.contracts import (
     ReviewSubmitted,
     reviewer_contact_key,
 )
-from shared.events.envelope import CloudEvent
 
 SERVICE = "scoring"
-Outgoing = tuple[str, CloudEvent]
 
 
 def scored(state: ApplicationState, card: ScoreCard, correlation_id: str) -> Outgoing:
@@ -34,27 +32,25 @@ def scored(state: ApplicationState, card: ScoreCard, correlation_id: str) -> Out
         breakdown=card.published_breakdown(),
         rubric_version=card.rubric.version,
     )
-    event = make_event(
+    return outgoing(
         payload,
         service=SERVICE,
         subject=str(state.application_id),
         correlation_id=correlation_id,
         edition_id=state.edition_id,
     )
-    return payload.topic, event
 
 
 def _on_reviews(
     payload: EventPayload, *, subject: str, edition_id: str, correlation_id: str
 ) -> Outgoing:
-    event = make_event(
+    return outgoing(
         payload,
         service=SERVICE,
         subject=subject,
         correlation_id=correlation_id,
         edition_id=edition_id,
     )
-    return payload.topic, event
 
 
 def assigned(

@@ -34,6 +34,7 @@ from services.scoring.handlers.reviews import submit_review
 from services.scoring.handlers.scoring import Scoring
 from shared import topics
 from shared.db import Connection
+from shared.events.codec import Outgoing
 from shared.events.contracts import reviewer_contact_key
 from shared.outbox import add_to_outbox, add_tombstone_to_outbox
 
@@ -393,7 +394,7 @@ async def _place(
     reassignment: bool,
     scoring: Scoring,
     correlation_id: str,
-) -> tuple[tuple[Pair, ...], list[events.Outgoing], tuple[UUID, ...], dict[str, int]]:
+) -> tuple[tuple[Pair, ...], list[Outgoing], tuple[UUID, ...], dict[str, int]]:
     """Assign, record, and queue review.assigned and one reviewer.invited per reviewer
     given something new."""
     now = scoring.clock.now()
@@ -436,7 +437,7 @@ async def _release(
     reason: Literal["conflict", "removed"],
     scoring: Scoring,
     correlation_id: str,
-) -> list[events.Outgoing]:
+) -> list[Outgoing]:
     now = scoring.clock.now()
     for row in rows:
         await panel_repository.release(

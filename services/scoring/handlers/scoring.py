@@ -11,6 +11,7 @@ from services.scoring.domain.rubric import Rubric
 from services.scoring.handlers import events
 from shared.clock import Clock
 from shared.db import Connection
+from shared.events.codec import Outgoing
 from shared.logs import get_logger
 from shared.outbox import add_to_outbox
 
@@ -39,7 +40,7 @@ async def score_and_save(
     """Save the states, rescored; a changed score goes to the outbox. Returns how many did."""
     now = scoring.clock.now()
     saved: list[ApplicationState] = []
-    outgoing: list[events.Outgoing] = []
+    outgoing: list[Outgoing] = []
     for state in states:
         rubric = scoring.rubric_of(state)
         if rubric is None and state.status is Status.ELIGIBLE:
