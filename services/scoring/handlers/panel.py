@@ -7,7 +7,7 @@ against the loads as they are.
 """
 
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 from uuid import UUID
@@ -19,7 +19,7 @@ from services.scoring.adapters import (
 )
 from services.scoring.adapters.panel_repository import AssignmentRow, PanelMember
 from services.scoring.domain.application import ApplicationState, NotReviewable
-from services.scoring.domain.assignment import Pair, assign, choose
+from services.scoring.domain.assignment import Plan, assign, choose
 from services.scoring.domain.panel import (
     Candidate,
     PanelRules,
@@ -135,29 +135,22 @@ async def assign_reviewers(
     rules = rules_of(scoring, edition_id)
     async with conn.transaction():
         await panel_repository.lock_panel(conn, edition_id=edition_id)
-        members = await panel_repository.panel(conn, edition_id=edition_id)
-        rows = await panel_repository.assignments(conn, edition_id=edition_id)
-        candidates = await _candidates(conn, edition_id=edition_id, scoring=scoring, rows=rows)
-        chosen = choose(candidates.values(), rule=rules.rule, top=rules.top)
-        pairs, outgoing, short, loads = await _place(
+        chosen, plan = await _place(
             conn,
             edition_id=edition_id,
             rules=rules,
-            members=members,
-            rows=rows,
-            candidates=chosen,
+            pick=lambda candidates: choose(candidates.values(), rule=rules.rule, top=rules.top),
             reassignment=False,
             scoring=scoring,
             correlation_id=correlation_id,
         )
-        await add_to_outbox(conn, outgoing)
     return AssignmentRun(
         edition_id=edition_id,
-        chosen=len(chosen),
-        assigned=len(pairs),
-        short=short,
-        loads=loads,
-        invited=len({p.reviewer_id for p in pairs}),
+        chosen=chosen,
+        assigned=len(plan.new),
+        short=plan.short,
+        loads=plan.loads,
+        invited=len({p.reviewer_id for p in plan.new}),
     )
 
 
@@ -388,15 +381,17 @@ async def _place(
     *,
     edition_id: str,
     rules: PanelRules,
-    members: Sequence[PanelMember],
-    rows: Sequence[AssignmentRow],
-    candidates: Sequence[Candidate],
+    pick: Callable[[dict[UUID, Candidate]], Sequence[Candidate]],
     reassignment: bool,
     scoring: Scoring,
     correlation_id: str,
-) -> tuple[tuple[Pair, ...], list[Outgoing], tuple[UUID, ...], dict[str, int]]:
-    """Assign, record, and queue review.assigned and one reviewer.invited per reviewer
-    given something new."""
+) -> tuple[int, Plan]:
+    """Give the reviewable applications `pick` chooses their missing reviewers: record the
+    assignments and queue review.assigned and one reviewer.invited per reviewer given
+    something new. Returns how many applications were chosen, and the plan."""
+    members = await panel_repository.panel(conn, edition_id=edition_id)
+    rows = await panel_repository.assignments(conn, edition_id=edition_id)
+    candidates = pick(await _candidates(conn, edition_id=edition_id, scoring=scoring, rows=rows))
     now = scoring.clock.now()
     known = {m.reviewer.reviewer_id: m for m in members}
     live = [r.pair for r in rows if r.live and r.reviewer_id in known]
@@ -426,7 +421,8 @@ async def _place(
                 correlation_id=correlation_id,
             )
         )
-    return plan.new, outgoing, plan.short, plan.loads
+    await add_to_outbox(conn, outgoing)
+    return len(candidates), plan
 
 
 async def _release(
@@ -465,22 +461,15 @@ async def _reassign(
     """Top the released applications up to k reviewers, if they are still reviewable."""
     if not application_ids:
         return
-    members = await panel_repository.panel(conn, edition_id=edition_id)
-    rows = await panel_repository.assignments(conn, edition_id=edition_id)
-    candidates = await _candidates(conn, edition_id=edition_id, scoring=scoring, rows=rows)
-    wanted = [candidates[a] for a in application_ids if a in candidates]
-    _, outgoing, _, _ = await _place(
+    await _place(
         conn,
         edition_id=edition_id,
         rules=rules,
-        members=members,
-        rows=rows,
-        candidates=wanted,
+        pick=lambda candidates: [candidates[a] for a in application_ids if a in candidates],
         reassignment=True,
         scoring=scoring,
         correlation_id=correlation_id,
     )
-    await add_to_outbox(conn, outgoing)
 
 
 # --- the manager's view ---------------------------------------------------------------------
