@@ -24,6 +24,7 @@ line of the file its first row stands, so every problem is reported by file line
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Final
@@ -81,6 +82,12 @@ def read_rows(text: str, *, first_line: int = 2) -> Iterator[CsvRow]:
     except StopIteration:
         raise BadCsv("the CSV is empty: a header row is required") from None
     _check_header(header)
+    # The csv module also reads oddly quoted names (`""email` as `email`); the schema's
+    # pattern, which clients are generated from, does not allow them, so neither does this.
+    if re.search(HEADER_PATTERN, text) is None:
+        raise BadCsv(
+            "the header row cannot be read: write each column name plain or in double quotes"
+        )
     shift = first_line - 2  # the chunk's own first data row is its line 2
     consumed = reader.line_num
     for record in _records(reader, shift=shift):
