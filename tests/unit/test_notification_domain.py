@@ -261,6 +261,7 @@ def test_a_permanent_failure_gives_up_at_once_and_success_is_final() -> None:
 
 
 def test_an_internationalised_address_makes_a_message_with_its_name_encoded() -> None:
+    from email import message_from_string
     from email.policy import SMTPUTF8
 
     from services.notification.adapters.smtp_mailer import as_message
@@ -279,4 +280,57 @@ def test_an_internationalised_address_makes_a_message_with_its_name_encoded() ->
     )
     flattened = message.as_bytes(policy=SMTPUTF8)
     assert "léa.garcía@athletes.example.org".encode() in flattened
-    assert message["To"].addresses[0].display_name == "Léa García"
+    read = message_from_string(flattened.decode(), policy=SMTPUTF8)
+    assert read["To"].addresses[0].display_name == "Léa García"
+
+
+def test_a_message_reads_back_as_written_names_subject_and_both_parts() -> None:
+    from email import message_from_bytes
+    from email.message import EmailMessage
+    from email.policy import default
+
+    from services.notification.adapters.smtp_mailer import as_message
+    from services.notification.domain.outgoing import OutgoingEmail
+
+    written = OutgoingEmail(
+        message_id="<n2@accelerator.example>",
+        sender="Accélérateur <no-reply@accelerator.example>",
+        subject="Votre candidature a été reçue — " + "très " * 20,
+        language="fr",
+        recipient_name="Zoë O'Brien-Ærø",
+        recipient_address="zoe@athletes.example.org",
+        text="Bonjour Zoë,\n\nVoir : https://intake.test/status/abc\n",
+        html="<p>Bonjour Zoë,</p>",
+    )
+    read = message_from_bytes(as_message(written).as_bytes(), policy=default)
+    assert isinstance(read, EmailMessage)
+    assert read["Subject"] == written.subject
+    assert read["From"].addresses[0].display_name == "Accélérateur"
+    assert read["From"].addresses[0].addr_spec == "no-reply@accelerator.example"
+    assert read["To"].addresses[0].display_name == written.recipient_name
+    assert read["To"].addresses[0].addr_spec == written.recipient_address
+    assert read["Message-ID"] == written.message_id
+    assert read["Content-Language"] == "fr"
+    plain, html = read.get_body(("plain",)), read.get_body(("html",))
+    assert plain is not None
+    assert html is not None
+    assert plain.get_content() == written.text
+    assert html.get_content().strip() == written.html
+
+
+def test_a_line_break_in_a_name_or_subject_is_refused_not_sent_as_a_header() -> None:
+    from services.notification.adapters.smtp_mailer import as_message
+    from services.notification.domain.outgoing import OutgoingEmail
+
+    with pytest.raises(ValueError, match="line break"):
+        as_message(
+            OutgoingEmail(
+                message_id="<n3@accelerator.example>",
+                sender="Accelerator <no-reply@accelerator.example>",
+                subject="Hello",
+                language="en",
+                recipient_name="Sam\r\nBcc: victim@example.org",
+                recipient_address="sam@athletes.example.org",
+                text="Hello",
+            )
+        )
