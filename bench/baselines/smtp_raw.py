@@ -1,5 +1,5 @@
 """aiosmtplib sending messages of a given size into the SMTP sink, over as many sessions as
-notification's sender holds at once (one: it sends a claimed batch over one connection)."""
+notification's sender holds at once (its SEND_SESSIONS)."""
 
 import asyncio
 import time
@@ -7,7 +7,9 @@ from email.message import EmailMessage
 
 import aiosmtplib
 
-SENDER_SESSIONS = 1  # services/notification/handlers/sending.py: one session per pass
+from services.notification.bootstrap import NotificationSettings
+
+SENDER_SESSIONS: int = NotificationSettings.model_fields["send_sessions"].default
 
 
 def message(n: int, size: int) -> EmailMessage:

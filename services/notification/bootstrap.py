@@ -47,7 +47,10 @@ class NotificationSettings(ServiceSettings):
     # Unset, the admin API accepts nobody.
     admin_token: SecretStr = Field(default=SecretStr(""), description="bearer for admins")
     editions_dir: Path = DEFAULT_EDITIONS_DIR
-    send_batch_size: int = Field(default=50, ge=1, le=1000)
+    send_batch_size: int = Field(default=200, ge=1, le=1000)
+    send_sessions: int = Field(
+        default=4, ge=1, le=32, description="SMTP sessions a sender holds at once"
+    )
     send_poll_interval_s: float = Field(default=0.5, gt=0)
     send_lease_s: float = Field(
         default=120.0, gt=0, description="how long a claimed e-mail is held by one sender"
@@ -106,7 +109,9 @@ def build_app(settings: NotificationSettings) -> FastAPI:
         settlement=settlement,
         clock=clock,
         config=SenderConfig(
-            batch_size=settings.send_batch_size, lease=timedelta(seconds=settings.send_lease_s)
+            batch_size=settings.send_batch_size,
+            lease=timedelta(seconds=settings.send_lease_s),
+            sessions=settings.send_sessions,
         ),
     )
     loop = SenderLoop(

@@ -107,9 +107,11 @@ async def notification_cases(
     schema: str,
     programmes: Mapping[str, str] | None = None,
     review_links: ReviewLinks | None = None,
+    mail: FakeMailServer | None = None,
+    sessions: int = 1,
 ) -> AsyncIterator[Cases]:
     """A fresh, migrated notification schema named `schema` with its own login role, and the
-    sender, writer and settlement on it."""
+    sender (holding `sessions` sessions of `mail` at once), writer and settlement on it."""
     password = secrets.token_urlsafe(16)
     admin = await asyncpg.connect(stack_env["DATABASE_URL"])
     try:
@@ -123,7 +125,8 @@ async def notification_cases(
     await conn.close()
     pool = await asyncpg.create_pool(url, server_settings={"search_path": schema})
     assert pool is not None
-    clock, mail, dead_letters = FixedClock(), FakeMailServer(), DeadLetterSink()
+    clock, dead_letters = FixedClock(), DeadLetterSink()
+    mail = mail or FakeMailServer()
     settlement = handlers.Settlement(
         pool=lambda: pool,
         dead_letters=lambda: dead_letters,
@@ -144,7 +147,7 @@ async def notification_cases(
         writer=writer,
         settlement=settlement,
         clock=clock,
-        config=handlers.SenderConfig(batch_size=20, lease=timedelta(seconds=30)),
+        config=handlers.SenderConfig(batch_size=20, lease=timedelta(seconds=30), sessions=sessions),
     )
     try:
         yield kind(pool, clock, mail, dead_letters, sender, settlement)

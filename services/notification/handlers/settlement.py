@@ -1,8 +1,12 @@
 """Settling a notification after an attempt: sent, retried later, or failed and dead-lettered.
 
-Each settlement is one transaction; the events it causes go through the outbox with it.
+Each settlement commits with the events it causes, through the outbox. Settlements asked for
+while a commit is under way (by the sender's other sessions) wait and commit together in the
+next transaction: one commit for several e-mails, and each caller still returns only once
+its own row is settled, so a session sends its next message only after that.
 """
 
+import asyncio
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Protocol
@@ -46,8 +50,36 @@ class Settlement:
         self._dead_letters = dead_letters
         self._policy = policy
         self._clock = clock
+        self._queued: list[tuple[Claimed, Outcome, Language, asyncio.Future[None]]] = []
+        self._committer: asyncio.Task[None] | None = None
 
     async def settle(self, row: Claimed, outcome: Outcome, language: Language) -> None:
+        """Returns once this row's settlement has committed."""
+        settled = asyncio.get_running_loop().create_future()
+        self._queued.append((row, outcome, language, settled))
+        if self._committer is None or self._committer.done():
+            self._committer = asyncio.create_task(self._commit_queued())
+        await settled
+
+    async def _commit_queued(self) -> None:
+        while self._queued:
+            batch, self._queued = self._queued, []
+            try:
+                async with self._pool().acquire() as conn, conn.transaction():
+                    for row, outcome, language, _ in batch:
+                        await self._apply(conn, row, outcome, language)
+            except BaseException as exc:
+                for *_, settled in batch:
+                    settled.set_exception(exc)
+                if isinstance(exc, asyncio.CancelledError):
+                    raise
+            else:
+                for *_, settled in batch:
+                    settled.set_result(None)
+
+    async def _apply(
+        self, conn: Connection, row: Claimed, outcome: Outcome, language: Language
+    ) -> None:
         announced = Announcement(
             notification_id=row.notification_id,
             cause_event_id=row.cause_event_id,
@@ -59,25 +91,24 @@ class Settlement:
         )
         now = self._clock.now()
         decision = self._policy.decide(outcome, attempts=row.attempts, now=now)
-        async with self._pool().acquire() as conn, conn.transaction():
-            match decision:
-                case Sent():
-                    await self._mark_sent(conn, announced)
-                case RetryAt(at, reason):
-                    await repository.reschedule(
-                        conn, notification_id=row.notification_id, at=at, error=reason
-                    )
-                    metrics.RETRIED.labels(row.template).inc()
-                    log.warning(
-                        "notification will be retried",
-                        notification_id=str(row.notification_id),
-                        correlation_id=row.correlation_id,
-                        attempts=row.attempts,
-                        retry_at=at.isoformat(),
-                        reason=reason,
-                    )
-                case GiveUp(reason, error_class):
-                    await self._give_up(conn, announced, reason, error_class)
+        match decision:
+            case Sent():
+                await self._mark_sent(conn, announced)
+            case RetryAt(at, reason):
+                await repository.reschedule(
+                    conn, notification_id=row.notification_id, at=at, error=reason
+                )
+                metrics.RETRIED.labels(row.template).inc()
+                log.warning(
+                    "notification will be retried",
+                    notification_id=str(row.notification_id),
+                    correlation_id=row.correlation_id,
+                    attempts=row.attempts,
+                    retry_at=at.isoformat(),
+                    reason=reason,
+                )
+            case GiveUp(reason, error_class):
+                await self._give_up(conn, announced, reason, error_class)
 
     async def fail_unaddressable(self, *, waited: timedelta, limit: int) -> int:
         """Give up on e-mails whose recipient (contact or application) never became known."""
