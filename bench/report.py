@@ -81,6 +81,7 @@ class Row:
     ours: Measurement
     baseline_name: str
     baseline: Measurement
+    note: str = ""  # printed under the row and written beside it: what the figures cover
 
     @property
     def ratio(self) -> float:
@@ -95,7 +96,7 @@ def _processes(cost: dict[str, ProcessCost]) -> str:
 
 def table(rows: Sequence[Row]) -> str:
     """The rows as text: throughput, ratio to the baseline, p50/p99, then each process's CPU
-    seconds per 1,000 applications and its peak RSS."""
+    seconds per 1,000 applications and its peak RSS, and the row's note."""
     head = f"{'path':<22} {'':<9} {'throughput':>16} {'ratio':>6} {'p50 ms':>9} {'p99 ms':>9}"
     lines = [head, "-" * len(head)]
     for row in rows:
@@ -109,6 +110,8 @@ def table(rows: Sequence[Row]) -> str:
                 f" {m.p50_ms:>9,.1f} {m.p99_ms:>9,.1f}"
             )
             lines.append(f"{'':<22} {'':<9} cpu/1k apps, peak RSS: {_processes(m.processes)}")
+        if row.note:
+            lines.append(f"{'':<22} {'':<9} {row.note}")
     return "\n".join(lines)
 
 
@@ -120,6 +123,7 @@ def document(rows: Sequence[Row], meta: dict[str, Any]) -> dict[str, Any]:
                 "path": row.path,
                 "unit": row.unit,
                 "ratio": row.ratio,
+                **({"note": row.note} if row.note else {}),
                 "ours": row.ours.summary(),
                 "baseline": {"name": row.baseline_name, **row.baseline.summary()},
             }
