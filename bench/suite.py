@@ -10,11 +10,18 @@ on the same stack with the same message sizes (a raw baseline):
 - close -> every offer and waitlist event published, against a raw producer publishing as
   many events of the same size;
 - single HTTP submissions, against a FastAPI endpoint doing one asyncpg insert, under the
-  same load generator (httpx, N concurrent clients).
+  same load generator (httpx, N concurrent clients); at most 10,000 of them whatever the size
+  (one at a time per client, 100,000 would take half an hour), as the table and JSON say;
+- the dashboard's rebuild from the topics once they hold everything above, from a fresh
+  dashboard process's start until it is ready (its history read), against a raw aiokafka
+  consumer process reading the same topics from the beginning to their end, parsing nothing.
+  Its targets: 60 s and 400 MB RSS at most for 100,000 applications.
 
 The e-mails are those of the imported applications, sent while the import is scored, so those
 two rows share one CPU window. The HTTP submissions go to an intake process of the suite's own
-(the stack's keeps its per-client limit; `make up` has no setting to lift it).
+(the stack's keeps its per-client limit; `make up` has no setting to lift it). The rebuild
+waits for the topics to settle first (the services are still e-mailing about the HTTP
+submissions); its CPU per 1,000 applications counts every application on the topics.
 
 It adds applications to the demo edition and closes it, which happens once per stack, so run
 it on a fresh one: `make purge && make up && make bench SIZE=1k` (or
@@ -31,12 +38,14 @@ from pathlib import Path
 
 from bench.baselines import http_insert, kafka_pipeline, smtp_raw
 from bench.baselines.kafka_pipeline import Hop
-from bench.paths import close, http_submit, pipeline
+from bench.paths import close, dashboard_rebuild, http_submit, pipeline
 from bench.processes import Window
 from bench.report import Measurement, Row, costs, document, table, write_chart, write_json
 from bench.stack import DEMO_EDITION, ROOT, running_stack
 
 SIZES = {"1k": 1_000, "10k": 10_000, "100k": 100_000}
+HTTP_SUBMISSIONS_AT_MOST = 10_000
+REBUILD_TARGET_S, REBUILD_TARGET_RSS_MB = 60.0, 400.0  # for 100,000 applications
 RESULTS = ROOT / "bench" / "results"
 
 
@@ -105,18 +114,51 @@ async def main(size: str, concurrency: int, rows_per_chunk: int, timeout_s: floa
         )
     )
 
-    print(f"{count} HTTP submissions from {concurrency} clients ...", flush=True)
-    http = await http_submit.run(stack, count, concurrency, me)
+    posts = min(count, HTTP_SUBMISSIONS_AT_MOST)
+    print(f"{posts} HTTP submissions from {concurrency} clients ...", flush=True)
+    http = await http_submit.run(stack, posts, concurrency, me)
     base_s, base_ms, base_window = await http_insert.measure(
-        stack.env["DATABASE_URL"], http_submit.bodies(count), concurrency, me
+        stack.env["DATABASE_URL"], http_submit.bodies(posts), concurrency, me
     )
     rows.append(
         Row(
             path="HTTP submission",
             unit="app",
-            ours=Measurement(count, http.seconds, http.latencies_ms, costs(http.window, count)),
+            ours=Measurement(posts, http.seconds, http.latencies_ms, costs(http.window, posts)),
             baseline_name="FastAPI + 1 asyncpg insert",
-            baseline=Measurement(count, base_s, base_ms, costs(base_window, count)),
+            baseline=Measurement(posts, base_s, base_ms, costs(base_window, posts)),
+            note=f"{posts:,} submissions (at most {HTTP_SUBMISSIONS_AT_MOST:,} at any size)",
+        )
+    )
+
+    print("dashboard rebuild from the topics ...", flush=True)
+    async with asyncio.timeout(timeout_s):
+        events = await dashboard_rebuild.settled_events(stack.bootstrap)
+    print(f"  {events} events on the topics; a fresh dashboard reads them ...", flush=True)
+    rebuild = await dashboard_rebuild.run(stack, "dashboard (suite's)", timeout_s)
+    print("  a raw aiokafka consumer reads them ...", flush=True)
+    replay = await dashboard_rebuild.raw_replay(stack, "raw consumer", timeout_s)
+    on_topics = max(1, replay.applications)
+    rebuild_rss_mb = rebuild.window.peak_rss_bytes["dashboard (suite's)"] / 1e6
+    rows.append(
+        Row(
+            path="dashboard rebuild",
+            unit="event",
+            ours=Measurement(
+                events, rebuild.seconds, [rebuild.seconds * 1000], costs(rebuild.window, on_topics)
+            ),
+            baseline_name="raw aiokafka consumer",
+            baseline=Measurement(
+                replay.records,
+                replay.seconds,
+                [replay.seconds * 1000],
+                costs(replay.window, on_topics),
+            ),
+            note=(
+                f"{events:,} events, {replay.applications:,} applications on the topics:"
+                f" ready in {rebuild.seconds:.1f} s, {rebuild_rss_mb:.0f} MB RSS (targets at"
+                f" 100,000 applications: {REBUILD_TARGET_S:.0f} s, {REBUILD_TARGET_RSS_MB:.0f} MB)"
+            ),
         )
     )
 
@@ -127,11 +169,25 @@ async def main(size: str, concurrency: int, rows_per_chunk: int, timeout_s: floa
         "size": size,
         "applications": count,
         "http_concurrency": concurrency,
+        "http_submissions": posts,
+        "http_submissions_at_most": HTTP_SUBMISSIONS_AT_MOST,
         "csv_rows_per_chunk": rows_per_chunk,
         "measured_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
         "pipeline_shape": [{"events": h.events, "size": h.size} for h in hops],
         "email_size": mail_size,
+        "dashboard_rebuild": {
+            "events_on_topics": events,
+            "events_read_raw": replay.records,
+            "applications_on_topics": replay.applications,
+            "seconds_to_ready": rebuild.seconds,
+            "cpu_s": rebuild.window.cpu_s["dashboard (suite's)"],
+            "peak_rss_mb": rebuild_rss_mb,
+            "targets_at_100k_applications": {
+                "seconds": REBUILD_TARGET_S,
+                "peak_rss_mb": REBUILD_TARGET_RSS_MB,
+            },
+        },
     }
     out = RESULTS / f"{stamp}-{size}.json"
     write_json(out, document(rows, meta))

@@ -7,11 +7,10 @@ from dataclasses import dataclass
 
 import httpx
 
-from bench.observe import consumer_at_end
+from bench.observe import Glimpse, consumer_at_end
 from bench.processes import Window
 from bench.stack import Stack
 from shared import topics
-from shared.events.envelope import CloudEvent
 
 _OUTCOMES = frozenset({"accelerator.grant.offered.v1", "accelerator.application.waitlisted.v1"})
 
@@ -46,8 +45,7 @@ async def run(stack: Stack, edition_id: str, pids: dict[str, int], timeout_s: fl
                     for record in records:
                         if record.value is None:
                             continue
-                        event = CloudEvent.from_bytes(record.value)
-                        if event.type in _OUTCOMES:
+                        if Glimpse.of(record.value).type in _OUTCOMES:
                             arrived.append((float(record.timestamp), len(record.value)))
     finally:
         await consumer.stop()
