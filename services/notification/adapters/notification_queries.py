@@ -39,10 +39,12 @@ RETURNING n.notification_id, n.cause_event_id, n.template, n.facts, n.attempts,
 """
 
 MARK_SENT = """
-UPDATE notifications
-SET state = 'sent', language = $2, finished_at = $3, claimed_until = NULL,
+UPDATE notifications n
+SET state = 'sent', language = sent.language, finished_at = $3, claimed_until = NULL,
     last_error = NULL, cause_event = NULL
-WHERE notification_id = $1 AND state = 'pending'
+FROM unnest($1::uuid[], $2::text[]) AS sent (notification_id, language)
+WHERE n.notification_id = sent.notification_id AND n.state = 'pending'
+RETURNING n.notification_id
 """
 
 RESCHEDULE = """

@@ -1,7 +1,7 @@
 """Notification rows: recorded by the consumer, claimed and settled by the sender."""
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
@@ -42,12 +42,12 @@ async def claim_due(
     return [claimed_from(r) for r in rows]
 
 
-async def mark_sent(
-    conn: Connection, *, notification_id: UUID, language: str, now: datetime
-) -> bool:
-    """False when the row is no longer pending (it was settled elsewhere meanwhile)."""
-    status = await conn.execute(q.MARK_SENT, notification_id, language, now)
-    return status == "UPDATE 1"
+async def mark_sent(conn: Connection, *, languages: Mapping[UUID, str], now: datetime) -> set[UUID]:
+    """Marks these rows sent, each in its language; returns those that were still pending
+    (the others were settled elsewhere meanwhile)."""
+    ids = list(languages)
+    rows = await conn.fetch(q.MARK_SENT, ids, [languages[i] for i in ids], now)
+    return {r["notification_id"] for r in rows}
 
 
 async def reschedule(conn: Connection, *, notification_id: UUID, at: datetime, error: str) -> None:

@@ -66,8 +66,7 @@ class Settlement:
             batch, self._queued = self._queued, []
             try:
                 async with self._pool().acquire() as conn, conn.transaction():
-                    for row, outcome, language, _ in batch:
-                        await self._apply(conn, row, outcome, language)
+                    await self._settle_all(conn, [(row, o, lang) for row, o, lang, _ in batch])
             except BaseException as exc:
                 for *_, settled in batch:
                     settled.set_exception(exc)
@@ -77,38 +76,32 @@ class Settlement:
                 for *_, settled in batch:
                     settled.set_result(None)
 
-    async def _apply(
-        self, conn: Connection, row: Claimed, outcome: Outcome, language: Language
+    async def _settle_all(
+        self, conn: Connection, batch: list[tuple[Claimed, Outcome, Language]]
     ) -> None:
-        announced = Announcement(
-            notification_id=row.notification_id,
-            cause_event_id=row.cause_event_id,
-            template=row.template,
-            language=language,
-            applicant_id=row.applicant_id,
-            correlation_id=row.correlation_id,
-            edition_id=row.edition_id,
-        )
         now = self._clock.now()
-        decision = self._policy.decide(outcome, attempts=row.attempts, now=now)
-        match decision:
-            case Sent():
-                await self._mark_sent(conn, announced)
-            case RetryAt(at, reason):
-                await repository.reschedule(
-                    conn, notification_id=row.notification_id, at=at, error=reason
-                )
-                metrics.RETRIED.labels(row.template).inc()
-                log.warning(
-                    "notification will be retried",
-                    notification_id=str(row.notification_id),
-                    correlation_id=row.correlation_id,
-                    attempts=row.attempts,
-                    retry_at=at.isoformat(),
-                    reason=reason,
-                )
-            case GiveUp(reason, error_class):
-                await self._give_up(conn, announced, reason, error_class)
+        sent: list[Announcement] = []
+        for row, outcome, language in batch:
+            announced = _announcement(row, language)
+            match self._policy.decide(outcome, attempts=row.attempts, now=now):
+                case Sent():
+                    sent.append(announced)
+                case RetryAt(at, reason):
+                    await repository.reschedule(
+                        conn, notification_id=row.notification_id, at=at, error=reason
+                    )
+                    metrics.RETRIED.labels(row.template).inc()
+                    log.warning(
+                        "notification will be retried",
+                        notification_id=str(row.notification_id),
+                        correlation_id=row.correlation_id,
+                        attempts=row.attempts,
+                        retry_at=at.isoformat(),
+                        reason=reason,
+                    )
+                case GiveUp(reason, error_class):
+                    await self._give_up(conn, announced, reason, error_class)
+        await self._mark_all_sent(conn, sent)
 
     async def fail_unaddressable(self, *, waited: timedelta, limit: int) -> int:
         """Give up on e-mails whose recipient (contact or application) never became known."""
@@ -119,29 +112,31 @@ class Settlement:
                 await self._give_up(conn, announcement_of(settled), NO_RECIPIENT, "NoRecipient")
         return len(stuck)
 
-    async def _mark_sent(self, conn: Connection, announced: Announcement) -> None:
+    async def _mark_all_sent(self, conn: Connection, sent: list[Announcement]) -> None:
+        """One statement for all the rows and one for their events, so a settlement of several
+        sessions' e-mails costs about what one e-mail's did."""
+        if not sent:
+            return
         marked = await repository.mark_sent(
-            conn,
-            notification_id=announced.notification_id,
-            language=announced.language,
-            now=self._clock.now(),
+            conn, languages={a.notification_id: a.language for a in sent}, now=self._clock.now()
         )
-        if marked:
-            await add_to_outbox(conn, [sent_event(announced)])
-            metrics.SENT.labels(announced.template, announced.language).inc()
-            log.info(
-                "notification sent",
-                notification_id=str(announced.notification_id),
-                correlation_id=announced.correlation_id,
-                template=announced.template,
-                language=announced.language,
-            )
-        else:
-            log.warning(
-                "notification was settled elsewhere while it was being sent",
-                notification_id=str(announced.notification_id),
-                correlation_id=announced.correlation_id,
-            )
+        await add_to_outbox(conn, [sent_event(a) for a in sent if a.notification_id in marked])
+        for announced in sent:
+            if announced.notification_id in marked:
+                metrics.SENT.labels(announced.template, announced.language).inc()
+                log.info(
+                    "notification sent",
+                    notification_id=str(announced.notification_id),
+                    correlation_id=announced.correlation_id,
+                    template=announced.template,
+                    language=announced.language,
+                )
+            else:
+                log.warning(
+                    "notification was settled elsewhere while it was being sent",
+                    notification_id=str(announced.notification_id),
+                    correlation_id=announced.correlation_id,
+                )
 
     async def _give_up(
         self, conn: Connection, announced: Announcement, reason: str, error_class: str
@@ -160,3 +155,15 @@ class Settlement:
         # Before the commit: a crash in between repeats the dead letter, never loses it.
         with correlation(announced.correlation_id):  # the dead-letter line carries it too
             await self._dead_letters().send(cause, reason=reason, error_class=error_class)
+
+
+def _announcement(row: Claimed, language: Language) -> Announcement:
+    return Announcement(
+        notification_id=row.notification_id,
+        cause_event_id=row.cause_event_id,
+        template=row.template,
+        language=language,
+        applicant_id=row.applicant_id,
+        correlation_id=row.correlation_id,
+        edition_id=row.edition_id,
+    )
