@@ -9,6 +9,7 @@ an earlier one; with it the others stand by and take over the moment the holder 
 import asyncio
 import contextlib
 import json
+import time
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
@@ -37,12 +38,17 @@ class OutboxRelay:
         schema: str,
         batch_size: int = 500,
         poll_interval_s: float = 1.0,
+        linger_s: float = 0.0,
+        backlog_every_s: float = 1.0,
     ) -> None:
         self._pool = pool
         self._producer = producer
         self._schema = schema
         self._batch_size = batch_size
         self._poll_interval_s = poll_interval_s
+        self._linger_s = linger_s
+        self._backlog_every_s = backlog_every_s
+        self._backlog_shown_at = float("-inf")
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
         self._lock_id = advisory_lock_id(f"relay:{schema}")
@@ -111,10 +117,16 @@ class OutboxRelay:
                     await backoff.sleep(failures)
                     failures += 1
                     continue
-                await self._show_backlog()
+                if time.monotonic() - self._backlog_shown_at >= self._backlog_every_s:
+                    # At most once a second: a count per pass cost as much as the pass.
+                    await self._show_backlog()
+                    self._backlog_shown_at = time.monotonic()
                 if published < self._batch_size:
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(self._wake.wait(), self._poll_interval_s)
+                    if self._wake.is_set() and self._linger_s:
+                        # Woken by one commit: let the commits close behind it join this pass.
+                        await asyncio.sleep(self._linger_s)
             # Drain on a clean stop: what was committed before SIGTERM goes out now.
             while await self.publish_pending() == self._batch_size:
                 pass

@@ -125,6 +125,7 @@ class ServiceRuntime:
             schema=self.service,
             batch_size=s.relay_batch_size,
             poll_interval_s=s.relay_poll_interval_s,
+            linger_s=s.relay_linger_s,
         )
         self._relay_task = asyncio.create_task(self._relay.run(), name=f"{self.service}-relay")
         for step in self._startup_steps:

@@ -23,6 +23,9 @@ class ServiceSettings(ProcessSettings):
     consumer_batch_size: int = Field(default=500, ge=1, le=10_000)
     relay_batch_size: int = Field(default=500, ge=1, le=10_000)
     relay_poll_interval_s: float = Field(default=1.0, gt=0)
+    relay_linger_s: float = Field(
+        default=0.005, ge=0, le=1, description="wait after a wake-up, so that passes batch"
+    )
     retry_attempts: int = Field(
         default=5, ge=1, description="tries before a batch is given back to Kafka"
     )
