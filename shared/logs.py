@@ -34,7 +34,13 @@ _LINK_TOKEN = re.compile(r"(/(?:offers|status|review)/)(?!queue(?:[/?#\s\"]|$))[
 
 def _scrub(value: Any) -> Any:
     if isinstance(value, str):
-        return _LINK_TOKEN.sub(rf"\g<1>{REDACTED}", _EMAIL.sub(REDACTED, value))
+        # The membership tests first: each regex tries every position of the string, and
+        # most values (ids, types, times) hold neither an @ nor a /.
+        if "@" in value:
+            value = _EMAIL.sub(REDACTED, value)
+        if "/" in value:
+            value = _LINK_TOKEN.sub(rf"\g<1>{REDACTED}", value)
+        return value
     if isinstance(value, dict):
         return {k: REDACTED if k in PERSONAL_KEYS else _scrub(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
