@@ -34,6 +34,7 @@ import asyncio
 import datetime
 import os
 import platform
+import subprocess
 from pathlib import Path
 
 from bench.baselines import http_insert, kafka_pipeline, smtp_raw
@@ -175,6 +176,7 @@ async def main(size: str, concurrency: int, rows_per_chunk: int, timeout_s: floa
         "http_submissions_at_most": HTTP_SUBMISSIONS_AT_MOST,
         "csv_rows_per_chunk": rows_per_chunk,
         "measured_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "commit": _commit(),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
         "pipeline_shape": [{"events": h.events, "size": h.size} for h in hops],
         "email_size": mail_size,
@@ -196,6 +198,18 @@ async def main(size: str, concurrency: int, rows_per_chunk: int, timeout_s: floa
     write_chart(out.with_suffix(".png"), rows, f"{count} applications, {stamp}")
     print(f"\nwrote {out} and {out.with_suffix('.png')}")
     return out
+
+
+def _commit() -> str:
+    """The code measured: the checkout's commit, with "+changes" if the tree differs from it."""
+
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", *args], cwd=ROOT, capture_output=True, text=True, check=False
+        ).stdout.strip()
+
+    dirty = git("status", "--porcelain", "--untracked-files=no")
+    return git("rev-parse", "--short", "HEAD") + ("+changes" if dirty else "")
 
 
 if __name__ == "__main__":
