@@ -219,6 +219,12 @@ if __name__ == "__main__":
     parser.add_argument("--size", choices=sorted(SIZES), default="1k")
     parser.add_argument("--concurrency", type=int, default=20, help="HTTP clients")
     parser.add_argument("--chunk-rows", type=int, default=250, help="CSV rows per request")
-    parser.add_argument("--timeout", type=float, default=1800.0, help="seconds per path at most")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        help="seconds per path at most (default: 30 min, or 90 min for 100k, whose 300,000"
+        " e-mails alone take most of an hour on two cores)",
+    )
     args = parser.parse_args()
-    asyncio.run(main(args.size, args.concurrency, args.chunk_rows, args.timeout))
+    timeout_s = args.timeout or (5400.0 if args.size == "100k" else 1800.0)
+    asyncio.run(main(args.size, args.concurrency, args.chunk_rows, timeout_s))
