@@ -2,6 +2,7 @@
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
@@ -266,7 +267,7 @@ def test_a_permanent_failure_gives_up_at_once_and_success_is_final() -> None:
     assert POLICY.decide(Sent(), attempts=3, now=WHEN) == Sent()
 
 
-def _outgoing(**changes: str) -> OutgoingEmail:
+def _outgoing(**changes: Any) -> OutgoingEmail:
     written = OutgoingEmail(
         message_id="<n1@accelerator.example>",
         sender="Accelerator <no-reply@accelerator.example>",
