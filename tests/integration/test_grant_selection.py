@@ -88,8 +88,14 @@ async def test_closing_offers_the_top_candidates_within_the_country_cap_and_wait
             "waitlisted_at_close": 3,
         }
 
+        # The edition's topic is read apart from the grants topic: wait for both.
         events = await wait_events(
-            bootstrap, edition_id, lambda es: len(of_type(es, "application.waitlisted")) == 3
+            bootstrap,
+            edition_id,
+            lambda es: (
+                len(of_type(es, "application.waitlisted")) == 3
+                and bool(of_type(es, "edition.closed"))
+            ),
         )
         [closed] = of_type(events, "edition.closed")
         closed_at = datetime.fromisoformat(closed.data["closed_at"])
