@@ -65,6 +65,27 @@ async def waitlist(conn: Connection, *, edition_id: str) -> list[Ranked]:
     ]
 
 
+async def waitlist_places(conn: Connection, *, edition_id: str) -> list[tuple[UUID, int]]:
+    """(application id, rank) of each waitlisted candidate, best first: no more than
+    telling them their place needs."""
+    rows = await conn.fetch(
+        "SELECT application_id, rank FROM candidates"
+        " WHERE edition_id = $1 AND state = 'waitlisted' ORDER BY rank",
+        edition_id,
+    )
+    return [(r["application_id"], r["rank"]) for r in rows]
+
+
+async def ranked_and_unranked(conn: Connection, *, edition_id: str) -> tuple[int, int]:
+    row = await conn.fetchrow(
+        "SELECT count(rank) AS ranked, count(*) - count(rank) AS unranked"
+        " FROM candidates WHERE edition_id = $1",
+        edition_id,
+    )
+    assert row is not None
+    return row["ranked"], row["unranked"]
+
+
 async def move(
     conn: Connection, *, edition_id: str, application_ids: Sequence[UUID], to: str
 ) -> None:

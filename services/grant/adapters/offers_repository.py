@@ -67,6 +67,13 @@ async def of_edition(conn: Connection, *, edition_id: str) -> list[Offer]:
     return [_offer(r) for r in rows]
 
 
+async def count_offered_at(conn: Connection, *, edition_id: str, at: datetime) -> int:
+    count: int = await conn.fetchval(
+        "SELECT count(*) FROM offers WHERE edition_id = $1 AND offered_at = $2", edition_id, at
+    )
+    return count
+
+
 async def decide(
     conn: Connection, *, offer_ids: Sequence[UUID], state: OfferState, at: datetime
 ) -> list[Offer]:
