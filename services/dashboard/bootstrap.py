@@ -1,8 +1,10 @@
 """Composition root of the dashboard: the one place its parts are wired together."""
 
 import contextlib
+import gc
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Final
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -23,6 +25,16 @@ from shared.topics import SERVICES
 
 SERVICE = "dashboard"
 log = get_logger(__name__)
+
+# The picture is hundreds of thousands of long-lived objects and reading an event allocates
+# a few dozen more, so at Python's default thresholds (700, 10, 10) the collector ran every
+# few events: rebuilding from 390,000 events took 13.8 s, 7.9 s with these, at the same RSS.
+GC_THRESHOLDS: Final = (50_000, 20, 10)
+
+
+def tune_garbage_collection() -> None:
+    """For the dashboard process only: a process setting, never changed on import."""
+    gc.set_threshold(*GC_THRESHOLDS)
 
 
 class DashboardSettings(ProcessSettings):
