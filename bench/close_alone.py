@@ -14,7 +14,6 @@ Prints the time to the first and the last event, grant's CPU, and its peak RSS b
 after the close (the targets at 100,000 applications: 20 s, 250 MB).
 """
 
-import argparse
 import asyncio
 import random
 import tempfile
@@ -24,7 +23,8 @@ from pathlib import Path
 from bench.applicants import countries
 from bench.paths import close
 from bench.processes import usage
-from bench.stack import ROOT, Stack, running_stack
+from bench.report import MIB
+from bench.stack import Stack, alone_arguments, running_stack
 from tests.support.grant import (
     ADMIN_TOKEN,
     Applicant,
@@ -34,8 +34,6 @@ from tests.support.grant import (
     wait_consumed,
     write_edition,
 )
-
-_MIB = 1024 * 1024
 
 
 def _applicants(count: int) -> list[Applicant]:
@@ -67,19 +65,13 @@ async def main(count: int, run_dir: Path, timeout_s: float) -> None:
         f"close of {count:,} applications: {closing.events:,} offer and waitlist events,"
         f" the first out after {first_s:.1f} s, the last after {closing.seconds:.1f} s"
         f" ({closing.events / closing.seconds:,.0f} events/s overall);"
-        f" grant {closing.window.cpu_s['grant']:.1f} CPU s, peak RSS {before / _MIB:.0f} MiB"
-        f" before the close and {after / _MIB:.0f} MiB after"
+        f" grant {closing.window.cpu_s['grant']:.1f} CPU s, peak RSS {before / MIB:.0f} MiB"
+        f" before the close and {after / MIB:.0f} MiB after"
     )
 
 
-def _arguments() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--applications", type=int, default=100_000)
-    parser.add_argument("--run-dir", type=Path, default=ROOT / ".run")
-    parser.add_argument("--timeout", type=float, default=600.0, help="seconds for the close")
-    return parser.parse_args()
-
-
 if __name__ == "__main__":
-    arguments = _arguments()
+    arguments = alone_arguments(
+        __doc__.split("\n\n")[0], timeout_s=600.0, timeout_help="seconds for the close"
+    )
     asyncio.run(main(arguments.applications, arguments.run_dir, arguments.timeout))

@@ -12,7 +12,6 @@ A dashboard reads every event on the topics, so a stack that already holds event
 to the count; `--applications 0` times a rebuild from what is there.
 """
 
-import argparse
 import asyncio
 import tempfile
 import time
@@ -20,11 +19,10 @@ import uuid
 from pathlib import Path
 
 from bench.processes import usage
-from bench.stack import ROOT, running_stack
+from bench.report import MIB
+from bench.stack import alone_arguments, running_stack
 from tests.support.dashboard import EditionEvents, Published, publish
 from tests.support.processes import start_service
-
-_MIB = 1024 * 1024
 
 
 def _edition(applications: int) -> list[Published]:
@@ -57,17 +55,11 @@ async def main(applications: int, run_dir: Path, timeout_s: float) -> None:
         peak = usage(dashboard.popen.pid).peak_rss_bytes
     finally:
         dashboard.terminate()
-    print(f"a fresh dashboard was ready in {seconds:.1f} s, peak RSS {peak / _MIB:.0f} MiB")
-
-
-def _arguments() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--applications", type=int, default=100_000)
-    parser.add_argument("--run-dir", type=Path, default=ROOT / ".run")
-    parser.add_argument("--timeout", type=float, default=900.0, help="seconds to be ready")
-    return parser.parse_args()
+    print(f"a fresh dashboard was ready in {seconds:.1f} s, peak RSS {peak / MIB:.0f} MiB")
 
 
 if __name__ == "__main__":
-    arguments = _arguments()
+    arguments = alone_arguments(
+        __doc__.split("\n\n")[0], timeout_s=900.0, timeout_help="seconds to be ready"
+    )
     asyncio.run(main(arguments.applications, arguments.run_dir, arguments.timeout))

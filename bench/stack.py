@@ -1,5 +1,6 @@
 """The running stack the suite measures (`make up`): its stack.env, its run dir, its pids."""
 
+import argparse
 import os
 import re
 import uuid
@@ -44,3 +45,12 @@ def bench_edition(directory: Path) -> str:
         raise RuntimeError(f"{DEMO_EDITION_FILE}: no single `id = ...` line to replace")
     (directory / f"{edition_id}.toml").write_text(settings)
     return edition_id
+
+
+def alone_arguments(description: str, *, timeout_s: float, timeout_help: str) -> argparse.Namespace:
+    """The options of a bench that runs one service alone on `make infra`."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--applications", type=int, default=100_000)
+    parser.add_argument("--run-dir", type=Path, default=ROOT / ".run")
+    parser.add_argument("--timeout", type=float, default=timeout_s, help=timeout_help)
+    return parser.parse_args()
